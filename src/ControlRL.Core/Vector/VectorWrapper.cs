@@ -1,0 +1,64 @@
+using ControlRL.Core.Envs;
+
+namespace ControlRL.Core.Vector;
+
+/// <summary>
+/// Base of vector-env wrappers: forwards to <see cref="Inner"/> and then lets the wrapper transform the shared
+/// buffers in place (<see cref="OnReset"/>, <see cref="OnStep"/>). Actions may be transformed before they go in
+/// (<see cref="TransformActions"/>).
+/// </summary>
+public abstract class VectorWrapper(IVectorEnv inner) : IVectorEnv
+{
+    public IVectorEnv Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
+    public virtual EnvSpec Spec => Inner.Spec;
+    public int NumEnvs => Inner.NumEnvs;
+    public AutoresetMode AutoresetMode => Inner.AutoresetMode;
+    public VectorBuffers Buffers => Inner.Buffers;
+
+    public void Reset(ulong seed)
+    {
+        Inner.Reset(seed);
+        OnReset();
+    }
+
+    public void Step(ReadOnlySpan<float> actions)
+    {
+        Inner.Step(TransformActions(actions));
+        OnStep();
+    }
+
+    /// <summary>Returns the actions to pass on; the default passes them through untouched.</summary>
+    protected virtual ReadOnlySpan<float> TransformActions(ReadOnlySpan<float> actions) => actions;
+
+    protected virtual void OnReset() { }
+
+    protected virtual void OnStep() { }
+
+    public virtual void Dispose()
+    {
+        Inner.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public static class VectorEnvExtensions
+{
+    /// <summary>The outermost wrapper of type <typeparamref name="T"/> in the chain, or null.</summary>
+    public static T? Find<T>(this IVectorEnv env) where T : class
+    {
+        for (IVectorEnv? e = env; e is not null; e = (e as VectorWrapper)?.Inner)
+        {
+            if (e is T t) return t;
+        }
+        return null;
+    }
+
+    /// <summary>Every object in the wrapper chain implementing <typeparamref name="T"/>, outermost first.</summary>
+    public static IEnumerable<T> FindAll<T>(this IVectorEnv env) where T : class
+    {
+        for (IVectorEnv? e = env; e is not null; e = (e as VectorWrapper)?.Inner)
+        {
+            if (e is T t) yield return t;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# README's first command: set up, then train (default: HalfCheetah-v5, CleanRL's defaults, 1M steps).
+# Any arguments go to `controlrl train`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+exec dotnet tools/ControlRL.Cli/bin/Release/net10.0/linux-x64/controlrl.dll train "$@"
