@@ -1,0 +1,91 @@
+namespace ControlRL.Learning.Ppo;
+
+/// <summary>
+/// PPO hyperparameters. Defaults are CleanRL's ppo_continuous_action.py (REFERENCE.md section 10).
+/// YAML keys are the snake_case property names (e.g. <c>num_minibatches</c>).
+/// </summary>
+public sealed class PpoConfig
+{
+    public string EnvId { get; set; } = "HalfCheetah-v5";
+    public long TotalTimesteps { get; set; } = 1_000_000;
+    public ulong Seed { get; set; } = 1;
+
+    /// <summary>Parallel sub-envs; the rollout is NumEnvs x NumSteps samples.</summary>
+    public int NumEnvs { get; set; } = 1;
+    public int NumSteps { get; set; } = 2048;
+
+    /// <summary>Vector env: <c>sync</c> (one thread) or <c>threaded</c> (env workers on threads).</summary>
+    public string VectorEnv { get; set; } = "sync";
+
+    /// <summary>Env worker threads for <c>threaded</c>; 0 means one per core.</summary>
+    public int EnvWorkers { get; set; }
+
+    public double LearningRate { get; set; } = 3e-4;
+    public bool AnnealLr { get; set; } = true;
+    public double AdamEps { get; set; } = 1e-5;
+    public double Gamma { get; set; } = 0.99;
+    public double GaeLambda { get; set; } = 0.95;
+    public int NumMinibatches { get; set; } = 32;
+    public int UpdateEpochs { get; set; } = 10;
+    public bool NormAdv { get; set; } = true;
+    public double ClipCoef { get; set; } = 0.2;
+    public bool ClipVloss { get; set; } = true;
+    public double EntCoef { get; set; }
+    public double VfCoef { get; set; } = 0.5;
+    public double MaxGradNorm { get; set; } = 0.5;
+
+    /// <summary>Stop an update's epochs early when the approximate KL exceeds this; null disables (CleanRL default).</summary>
+    public double? TargetKl { get; set; }
+
+    public bool NormalizeObservation { get; set; } = true;
+    public bool NormalizeReward { get; set; } = true;
+    public double ObsClip { get; set; } = 10.0;
+    public double RewardClip { get; set; } = 10.0;
+
+    /// <summary>Hidden layer widths of the actor and of the critic (separate networks).</summary>
+    public int[] HiddenSizes { get; set; } = [64, 64];
+
+    /// <summary><c>tanh</c> or <c>relu</c>.</summary>
+    public string Activation { get; set; } = "tanh";
+    public double LogStdInit { get; set; }
+
+    /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>TorchSharp intra-op threads; 0 leaves TorchSharp's default.</summary>
+    public int TorchThreads { get; set; } = 1;
+
+    /// <summary>Write a checkpoint every this many updates (and always at the end); 0 only at the end.</summary>
+    public int CheckpointEvery { get; set; } = 50;
+
+    public int BatchSize => NumEnvs * NumSteps;
+    public int MinibatchSize => BatchSize / NumMinibatches;
+    public int NumUpdates => (int)(TotalTimesteps / BatchSize);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string msg)
+        {
+            if (!ok) throw new ArgumentException(msg);
+        }
+        Require(!string.IsNullOrWhiteSpace(EnvId), "env_id must be set.");
+        Require(TotalTimesteps > 0, $"total_timesteps must be positive (got {TotalTimesteps}).");
+        Require(NumEnvs >= 1, $"num_envs must be >= 1 (got {NumEnvs}).");
+        Require(NumSteps >= 1, $"num_steps must be >= 1 (got {NumSteps}).");
+        Require(NumMinibatches >= 1 && BatchSize % NumMinibatches == 0,
+            $"num_minibatches ({NumMinibatches}) must divide the batch size num_envs*num_steps ({BatchSize}).");
+        Require(TotalTimesteps >= BatchSize, $"total_timesteps ({TotalTimesteps}) is smaller than one batch ({BatchSize}).");
+        Require(UpdateEpochs >= 1, $"update_epochs must be >= 1 (got {UpdateEpochs}).");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate must be positive (got {LearningRate}).");
+        Require(Gamma is > 0 and <= 1, $"gamma must be in (0, 1] (got {Gamma}).");
+        Require(GaeLambda is >= 0 and <= 1, $"gae_lambda must be in [0, 1] (got {GaeLambda}).");
+        Require(ClipCoef > 0, $"clip_coef must be positive (got {ClipCoef}).");
+        Require(HiddenSizes.Length >= 1 && HiddenSizes.All(h => h > 0), "hidden_sizes must be a non-empty list of positive widths.");
+        Require(Activation is "tanh" or "relu", $"activation must be tanh or relu (got '{Activation}').");
+        Require(VectorEnv is "sync" or "threaded", $"vector_env must be sync or threaded (got '{VectorEnv}').");
+        Require(Device is "cpu" or "cuda" || Device.StartsWith("cuda:", StringComparison.Ordinal), $"device must be cpu or cuda (got '{Device}').");
+        Require(EnvWorkers >= 0, $"env_workers must be >= 0 (got {EnvWorkers}).");
+        Require(TorchThreads >= 0, $"torch_threads must be >= 0 (got {TorchThreads}).");
+    }
+}
