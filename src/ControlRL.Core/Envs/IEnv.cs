@@ -23,7 +23,13 @@ public interface IEnv : IDisposable
 }
 
 /// <summary>An action the env refuses (NaN, infinite, wrong length, out of a discrete range).</summary>
-public sealed class InvalidActionException(string message) : ArgumentException(message);
+public sealed class InvalidActionException : ArgumentException
+{
+    public InvalidActionException(string message) : base(message) { }
+
+    /// <summary>Keeps the sub-env's original exception when a vector env adds the env index to the message.</summary>
+    public InvalidActionException(string message, Exception? inner) : base(message, inner) { }
+}
 
 /// <summary>The simulator failed (diverged, crashed, unreachable); the episode cannot continue.</summary>
 public sealed class SimulatorException(string message, Exception? inner = null) : Exception(message, inner);
