@@ -8,6 +8,7 @@ namespace ControlRL.Envs.MuJoCo.Native;
 public sealed unsafe class MjData : IDisposable
 {
     private readonly MjDataHandle _handle;
+    private bool _disposed;
     private readonly byte* _m;
     private readonly byte* _d;
 
@@ -26,7 +27,7 @@ public sealed unsafe class MjData : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return _d;
         }
     }
@@ -109,5 +110,10 @@ public sealed unsafe class MjData : IDisposable
         GC.KeepAlive(this);
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        // The native struct itself is freed when the last holder lets go (an MjData keeps its model's).
+        _disposed = true;
+        _handle.Dispose();
+    }
 }

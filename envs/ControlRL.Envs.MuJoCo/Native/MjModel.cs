@@ -15,6 +15,7 @@ public sealed unsafe class MjModel : IDisposable
     private static readonly object LoadGate = new();
 
     private readonly MjModelHandle _handle;
+    private bool _disposed;
     private readonly byte* _m;
 
     private MjModel(MjModelHandle handle)
@@ -79,7 +80,7 @@ public sealed unsafe class MjModel : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return _m;
         }
     }
@@ -151,5 +152,10 @@ public sealed unsafe class MjModel : IDisposable
         return name;
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        // The native struct itself is freed when the last holder lets go (an MjData keeps its model's).
+        _disposed = true;
+        _handle.Dispose();
+    }
 }
