@@ -248,15 +248,16 @@ public abstract class MuJoCoEnv : IEnv
 
     private static string ResolveAsset(string id, string assetFile)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, AssetFolder, assetFile);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException(
-                $"{id}: MuJoCo asset '{assetFile}' not found at {path}. The ControlRL.Envs.MuJoCo project copies " +
-                $"its Assets/*.xml to {AssetFolder}/ next to the assembly; rebuild, or copy that folder alongside " +
-                "the application.", path);
-        }
-        return path;
+        string primary = Path.Combine(AppContext.BaseDirectory, AssetFolder, assetFile);
+        if (File.Exists(primary)) return primary;
+        // MSBuild ignores LinkBase for files inside the project folder, so a build may place the assets under
+        // Assets/ instead of Assets/MuJoCo/; accept that layout too.
+        string fallback = Path.Combine(AppContext.BaseDirectory, "Assets", assetFile);
+        if (File.Exists(fallback)) return fallback;
+        throw new FileNotFoundException(
+            $"{id}: MuJoCo asset '{assetFile}' not found at {primary} (nor at {fallback}). The " +
+            "ControlRL.Envs.MuJoCo project copies its Assets/*.xml next to the assembly; rebuild, or copy " +
+            "that folder alongside the application.", primary);
     }
 
     private void RequireLength(int actual, int expected, string what)
