@@ -1,1 +1,4 @@
-Console.WriteLine("controlrl");
+using ControlRL.Cli;
+using ControlRL.Cli.Hosting;
+
+return CliApp.Run(args, CliServices.Default());

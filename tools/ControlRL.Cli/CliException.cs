@@ -1,0 +1,21 @@
+namespace ControlRL.Cli;
+
+/// <summary>
+/// Bad input from the user (unknown env id, unreadable file, unknown config key, bad value). The command prints
+/// the message as one line on stderr and exits with <see cref="ExitCodes.BadInput"/>, without a stack trace.
+/// </summary>
+public sealed class CliUsageException(string message, Exception? inner = null) : Exception(message, inner);
+
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>The command ran and failed (trainer crashed, simulator diverged, I/O error).</summary>
+    public const int Failure = 1;
+
+    /// <summary>The command line or its inputs are wrong; nothing was run.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Interrupted with Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,63 @@
+using ControlRL.Cli.Hosting;
+using ControlRL.Core.Envs;
+
+namespace ControlRL.Cli.Commands;
+
+/// <summary>
+/// Runs a command body and maps failures to exit codes with one error line on stderr: bad input ->
+/// <see cref="ExitCodes.BadInput"/>, Ctrl+C -> <see cref="ExitCodes.Interrupted"/>, anything else ->
+/// <see cref="ExitCodes.Failure"/>. Set CONTROLRL_DEBUG=1 to see stack traces.
+/// </summary>
+public static class CommandRunner
+{
+    public static int Run(CliServices services, Func<CancellationToken, int> body)
+    {
+        using var cts = new CancellationTokenSource();
+        // First Ctrl+C asks the command to stop cleanly (the trainer writes a checkpoint); a second one kills.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cts.IsCancellationRequested) return;
+            e.Cancel = true;
+            services.Err.WriteLine();
+            services.Err.WriteLine("interrupt: stopping after the current step (Ctrl+C again to kill)");
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return body(cts.Token);
+        }
+        catch (CliUsageException ex)
+        {
+            services.Err.WriteLine($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            services.Err.WriteLine("interrupted.");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex)
+        {
+            services.Err.WriteLine(Environment.GetEnvironmentVariable("CONTROLRL_DEBUG") == "1"
+                ? $"error: {ex}"
+                : $"error: {ex.Message} ({ex.GetType().Name}; set CONTROLRL_DEBUG=1 for the stack trace)");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Throws <see cref="CliUsageException"/> for an env id nobody registered, suggesting close ids.</summary>
+    public static void RequireEnv(EnvRegistry envs, string id)
+    {
+        if (envs.Contains(id)) return;
+        var close = envs.Ids.Where(k => k.Contains(id, StringComparison.OrdinalIgnoreCase) ||
+                                        id.Split('-')[0].Equals(k.Split('-')[0], StringComparison.OrdinalIgnoreCase))
+            .Take(3).ToArray();
+        string hint = close.Length > 0 ? $" Did you mean: {string.Join(", ", close)}?" : "";
+        throw new CliUsageException($"unknown env id '{id}'.{hint} ('controlrl envs list' shows the {envs.Ids.Count} known ids)");
+    }
+}

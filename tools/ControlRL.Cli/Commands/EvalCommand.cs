@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ControlRL.Cli.Hosting;
+using ControlRL.Cli.Runs;
+
+namespace ControlRL.Cli.Commands;
+
+/// <summary><c>controlrl eval &lt;checkpoint&gt;</c>: runs episodes with a trained policy and prints the returns.</summary>
+public static class EvalCommand
+{
+    public static Command Create(CliServices services)
+    {
+        var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint directory, or a run directory (its latest checkpoint)." };
+        var episodes = new Option<int>("--episodes", "-n") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 0 };
+        var deterministic = new Option<bool>("--deterministic") { Description = "Act with the policy's mean action (false: sample).", DefaultValueFactory = _ => true };
+        var env = new Option<string?>("--env", "-e") { Description = "Evaluate on this env id instead of the checkpoint's." };
+        var video = new Option<string?>("--video") { Description = "Record the episodes to this .mp4 file." };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        episodes.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--episodes must be >= 1.");
+        });
+
+        var cmd = new Command("eval", """
+            Evaluate a trained policy: run N episodes and report the mean ± std episodic return and length.
+            Example: controlrl eval runs/Hopper-v5__ppo__1__20260101-120000 --episodes 20
+            """)
+        {
+            checkpoint, episodes, seed, deterministic, env, video, json,
+        };
+        cmd.SetAction(parse => CommandRunner.Run(services, ct =>
+        {
+            if (parse.GetValue(video) is not null)
+                throw new CliUsageException("--video: video needs the rendering issue (offscreen rendering is not wired into eval yet).");
+            var target = RunDirectory.ResolveResume(parse.GetValue(checkpoint)!, "eval");
+            string? envId = parse.GetValue(env);
+            var envs = services.Envs();
+            if (envId is not null) CommandRunner.RequireEnv(envs, envId);
+            var result = services.Evaluator.Evaluate(new EvalRequest(
+                target.CheckpointDir, target.RunDir, parse.GetValue(episodes), parse.GetValue(seed),
+                parse.GetValue(deterministic), envId, envs, services.Out), ct);
+            services.Out.WriteLine(parse.GetValue(json) ? ToJson(result, target.CheckpointDir) : Summary(result));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    internal static string Summary(EvalResult r)
+    {
+        var (mean, std) = MeanStd(r.EpisodeReturns);
+        var (lmean, _) = MeanStd(r.EpisodeLengths.Select(x => (double)x).ToArray());
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{r.EnvId}: {r.EpisodeReturns.Count} episodes, return {mean:0.00} ± {std:0.00} (min {r.EpisodeReturns.DefaultIfEmpty().Min():0.00}, max {r.EpisodeReturns.DefaultIfEmpty().Max():0.00}), mean length {lmean:0.0}");
+    }
+
+    internal static string ToJson(EvalResult r, string checkpoint)
+    {
+        var (mean, std) = MeanStd(r.EpisodeReturns);
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["env_id"] = r.EnvId,
+            ["checkpoint"] = checkpoint,
+            ["episodes"] = r.EpisodeReturns.Count,
+            ["mean_return"] = mean,
+            ["std_return"] = std,
+            ["returns"] = r.EpisodeReturns,
+            ["lengths"] = r.EpisodeLengths,
+        }, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static (double Mean, double Std) MeanStd(IReadOnlyList<double> xs)
+    {
+        if (xs.Count == 0) return (double.NaN, double.NaN);
+        double m = xs.Average();
+        return (m, Math.Sqrt(xs.Select(x => (x - m) * (x - m)).Average()));
+    }
+}

@@ -1,0 +1,16 @@
+using ControlRL.Core.Envs;
+
+namespace ControlRL.Cli;
+
+/// <summary>Every env id the <c>controlrl</c> command knows, from each env package linked into it.</summary>
+public static class Registries
+{
+    public static EnvRegistry CreateEnvRegistry()
+    {
+        var reg = new EnvRegistry();
+        // Env packages register here (added as their projects land):
+        // ControlRL.Envs.MuJoCo.MuJoCoEnvs.Register(reg);
+        // ControlRL.Envs.Classic.ClassicEnvs.Register(reg);
+        return reg;
+    }
+}

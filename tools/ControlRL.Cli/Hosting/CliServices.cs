@@ -1,0 +1,34 @@
+using ControlRL.Core.Envs;
+
+namespace ControlRL.Cli.Hosting;
+
+/// <summary>
+/// What the commands depend on, so tests can substitute fakes and capture output. <see cref="Default"/> is what
+/// the <c>controlrl</c> binary uses.
+/// </summary>
+public sealed class CliServices
+{
+    public required Func<EnvRegistry> Envs { get; init; }
+    public required ITrainerHost Trainer { get; init; }
+    public required IEvaluatorHost Evaluator { get; init; }
+    public required IBenchmarkHost Benchmarks { get; init; }
+    public TextWriter Out { get; init; } = Console.Out;
+    public TextWriter Err { get; init; } = Console.Error;
+
+    /// <summary>Clock for run-folder names.</summary>
+    public Func<DateTime> Now { get; init; } = () => DateTime.Now;
+
+    /// <summary>Folder holding per-task configs (&lt;env&gt;.yaml).</summary>
+    public string TaskConfigDirectory { get; init; } = Config.ConfigLoader.DefaultTaskConfigDirectory;
+
+    /// <summary>False in tests: no interactive progress bar.</summary>
+    public bool InteractiveConsole { get; init; } = true;
+
+    public static CliServices Default() => new()
+    {
+        Envs = Registries.CreateEnvRegistry,
+        Trainer = DefaultHosts.Trainer,
+        Evaluator = DefaultHosts.Evaluator,
+        Benchmarks = DefaultHosts.Benchmarks,
+    };
+}
