@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ControlRL.Core.Checkpoints;
+using ControlRL.Core.Vector;
+using ControlRL.Learning.Ppo;
+using ControlRL.Models.Policies;
+using static TorchSharp.torch;
+
+namespace ControlRL.Learning.Checkpoints;
+
+/// <summary>
+/// A PPO checkpoint is a directory: <c>policy.dat</c> (TorchSharp state dict), <c>state.bin</c> (optimizer moments,
+/// counters, RNG state, env normalizer statistics) and <c>meta.json</c> (config, sizes, checksums). It is written
+/// into a temporary sibling and renamed into place, so a crash never leaves a half-written checkpoint.
+/// </summary>
+public static class PpoCheckpoint
+{
+    public const string PolicyFile = "policy.dat";
+    public const string StateFileName = "state.bin";
+    public const string MetaFile = "meta.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    /// <summary>Writes a checkpoint of <paramref name="trainer"/> to <paramref name="directory"/> (replacing it atomically).</summary>
+    public static void Save(PpoTrainer trainer, string directory)
+    {
+        AtomicDirectory.Write(directory, tmp =>
+        {
+            trainer.Policy.save(Path.Combine(tmp, PolicyFile));
+
+            var state = new Dictionary<string, double[]>(StringComparer.Ordinal);
+            var (m, v, step) = trainer.Optimizer.GetState();
+            state["optimizer/m"] = Array.ConvertAll(m, x => (double)x);
+            state["optimizer/v"] = Array.ConvertAll(v, x => (double)x);
+            state["optimizer/step"] = [step];
+            state["optimizer/lr"] = [trainer.Optimizer.LearningRate];
+            state["trainer/global_step"] = [trainer.GlobalStep];
+            state["trainer/update"] = [trainer.Update];
+            foreach (var (k, val) in StatefulComponents.Save(trainer.Env.FindAll<IStatefulComponent>())) state[k] = val;
+            var words = new Dictionary<string, ulong[]>(StringComparer.Ordinal) { ["trainer/rng"] = trainer.Rng.GetState() };
+            StateFile.Write(Path.Combine(tmp, StateFileName), state, words);
+
+            var meta = new CheckpointMeta
+            {
+                EnvId = trainer.Env.Spec.Id,
+                PolicyKind = PolicyKindOf(trainer.Policy),
+                ObservationSize = trainer.Policy.ObservationSize,
+                ActionSize = trainer.Policy is CategoricalActorCritic c ? c.NumActions : trainer.Policy.ActionSize,
+                GlobalStep = trainer.GlobalStep,
+                Update = trainer.Update,
+                CreatedUtc = DateTime.UtcNow,
+                Config = trainer.Config,
+            };
+            meta.Sha256[PolicyFile] = HashFile(Path.Combine(tmp, PolicyFile));
+            meta.Sha256[StateFileName] = HashFile(Path.Combine(tmp, StateFileName));
+            File.WriteAllText(Path.Combine(tmp, MetaFile), JsonSerializer.Serialize(meta, Json));
+        });
+    }
+
+    /// <summary>Reads and verifies meta.json and the checksums of the other files.</summary>
+    public static CheckpointMeta ReadMeta(string directory)
+    {
+        if (!Directory.Exists(directory))
+            throw new InvalidDataException($"Checkpoint '{directory}' does not exist.");
+        string metaPath = Path.Combine(directory, MetaFile);
+        if (!File.Exists(metaPath))
+            throw new InvalidDataException($"Checkpoint '{directory}' has no {MetaFile}; it is not a ControlRL checkpoint or was not finished.");
+        CheckpointMeta? meta;
+        try
+        {
+            meta = JsonSerializer.Deserialize<CheckpointMeta>(File.ReadAllText(metaPath), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Checkpoint '{directory}': {MetaFile} is not valid ({e.Message}).", e);
+        }
+        if (meta is null) throw new InvalidDataException($"Checkpoint '{directory}': {MetaFile} is empty.");
+        if (meta.Format != CheckpointMeta.CurrentFormat)
+            throw new InvalidDataException($"Checkpoint '{directory}' has format {meta.Format}; this build reads format {CheckpointMeta.CurrentFormat}.");
+        foreach (string file in new[] { PolicyFile, StateFileName })
+        {
+            string path = Path.Combine(directory, file);
+            if (!File.Exists(path))
+                throw new InvalidDataException($"Checkpoint '{directory}' is missing {file}.");
+            if (!meta.Sha256.TryGetValue(file, out var expected) || !string.Equals(expected, HashFile(path), StringComparison.Ordinal))
+                throw new InvalidDataException($"Checkpoint '{directory}': {file} does not match its recorded checksum (cut short or altered).");
+        }
+        meta.Config.Validate();
+        return meta;
+    }
+
+    /// <summary>Builds the policy a checkpoint describes and loads its weights.</summary>
+    public static ActorCritic LoadPolicy(string directory, CheckpointMeta meta)
+    {
+        var activation = meta.Config.Activation == "relu" ? Activation.ReLU : Activation.Tanh;
+        ActorCritic policy = meta.PolicyKind switch
+        {
+            "gaussian" => new GaussianActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation, meta.Config.LogStdInit),
+            "categorical" => new CategoricalActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation),
+            _ => throw new InvalidDataException($"Checkpoint '{directory}' has unknown policy kind '{meta.PolicyKind}'."),
+        };
+        try
+        {
+            policy.load(Path.Combine(directory, PolicyFile));
+        }
+        catch (Exception e) when (e is not InvalidDataException)
+        {
+            policy.Dispose();
+            throw new InvalidDataException($"Checkpoint '{directory}': {PolicyFile} could not be loaded into a {meta.PolicyKind} policy ({e.Message}).", e);
+        }
+        return policy;
+    }
+
+    /// <summary>Reads state.bin (verified by <see cref="ReadMeta"/> first).</summary>
+    public static StateData ReadState(string directory) =>
+        StateFile.Read(Path.Combine(directory, StateFileName));
+
+    /// <summary>Restores optimizer, counters, RNG and env normalizer statistics into a freshly built trainer.</summary>
+    public static void Restore(PpoTrainer trainer, string directory)
+    {
+        var meta = ReadMeta(directory);
+        if (meta.EnvId != trainer.Env.Spec.Id)
+            throw new InvalidDataException($"Checkpoint '{directory}' was trained on {meta.EnvId}, not {trainer.Env.Spec.Id}.");
+        using (var loaded = LoadPolicy(directory, meta))
+        {
+            using var _ = no_grad();
+            trainer.Policy.load_state_dict(loaded.state_dict());
+        }
+        var state = ReadState(directory);
+        double[] Get(string key) => state.Doubles.TryGetValue(key, out var v)
+            ? v : throw new InvalidDataException($"Checkpoint '{directory}': state.bin has no entry '{key}'.");
+        trainer.Optimizer.SetState(
+            Array.ConvertAll(Get("optimizer/m"), x => (float)x),
+            Array.ConvertAll(Get("optimizer/v"), x => (float)x),
+            (long)Get("optimizer/step")[0]);
+        trainer.Optimizer.LearningRate = Get("optimizer/lr")[0];
+        trainer.GlobalStep = (long)Get("trainer/global_step")[0];
+        trainer.Update = (int)Get("trainer/update")[0];
+        trainer.Rng.SetState(state.Words.TryGetValue("trainer/rng", out var rng)
+            ? rng : throw new InvalidDataException($"Checkpoint '{directory}': state.bin has no entry 'trainer/rng'."));
+        RestoreEnvState(trainer.Env, state.Doubles);
+        trainer.EnvStarted = false;
+        trainer.RefreshActor();
+    }
+
+    /// <summary>Loads normalizer statistics (and any other stateful wrapper) of the env chain.</summary>
+    public static void RestoreEnvState(IVectorEnv env, IReadOnlyDictionary<string, double[]> state) =>
+        StatefulComponents.Load(env.FindAll<IStatefulComponent>(), state);
+
+    private static string PolicyKindOf(ActorCritic p) => p switch
+    {
+        GaussianActorCritic => "gaussian",
+        CategoricalActorCritic => "categorical",
+        _ => throw new NotSupportedException($"Cannot checkpoint policy type {p.GetType().Name}."),
+    };
+
+    private static string HashFile(string path)
+    {
+        using var s = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(s));
+    }
+}

@@ -1,0 +1,33 @@
+using ControlRL.Core.Envs;
+using ControlRL.Core.Spaces;
+using ControlRL.Core.Vector;
+using ControlRL.Core.Wrappers;
+
+namespace ControlRL.Learning.Ppo;
+
+/// <summary>
+/// Builds the vector env PPO trains on, with CleanRL's wrapper order: episode statistics on raw rewards,
+/// action clipping to the Box bounds, observation normalization (+ clip), reward normalization (+ clip).
+/// </summary>
+public static class PpoEnvironment
+{
+    public static IVectorEnv Build(EnvRegistry registry, PpoConfig config, bool training = true)
+    {
+        IVectorEnv env = VectorEnvFactory.Create(registry, config.EnvId, config.NumEnvs, config.VectorEnv == "threaded", config.EnvWorkers);
+        try
+        {
+            env = new RecordEpisodeStatistics(env);
+            if (env.Spec.ActionSpace is Box) env = new ClipAction(env);
+            if (config.NormalizeObservation)
+                env = new NormalizeObservation(env, clip: (float)config.ObsClip) { Training = training };
+            if (config.NormalizeReward && training)
+                env = new NormalizeReward(env, config.Gamma, clip: (float)config.RewardClip);
+            return env;
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
+    }
+}
