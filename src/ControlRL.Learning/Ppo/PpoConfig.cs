@@ -17,7 +17,7 @@ public sealed class PpoConfig
     /// <summary>Vector env: <c>sync</c> (one thread) or <c>threaded</c> (env workers on threads).</summary>
     public string VectorEnv { get; set; } = "sync";
 
-    /// <summary>Env worker threads for <c>threaded</c>; 0 means one per core.</summary>
+    /// <summary>Threads stepping envs for <c>threaded</c>, the calling thread included; 0 means one per core.</summary>
     public int EnvWorkers { get; set; }
 
     public double LearningRate { get; set; } = 3e-4;

@@ -13,7 +13,9 @@ public static class PpoEnvironment
 {
     public static IVectorEnv Build(EnvRegistry registry, PpoConfig config, bool training = true)
     {
-        IVectorEnv env = VectorEnvFactory.Create(registry, config.EnvId, config.NumEnvs, config.VectorEnv == "threaded", config.EnvWorkers);
+        // env_workers counts every thread that steps envs, the caller included; 0 means one per core.
+        int threads = config.EnvWorkers > 0 ? config.EnvWorkers : Environment.ProcessorCount;
+        IVectorEnv env = VectorEnvFactory.Create(registry, config.EnvId, config.NumEnvs, config.VectorEnv == "threaded", threads - 1);
         try
         {
             env = new RecordEpisodeStatistics(env);
