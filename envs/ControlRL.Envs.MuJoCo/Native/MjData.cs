@@ -69,6 +69,9 @@ public sealed unsafe class MjData : IDisposable
     /// <summary>subtree_com, nbody x 3.</summary>
     public Span<double> SubtreeCom => MjLayout.DataArray.subtree_com(_m, D);
 
+    /// <summary>Body centres of mass in world coordinates (nbody x 3).</summary>
+    public Span<double> Xipos => MjLayout.DataArray.xipos(_m, D);
+
     /// <summary>How many times the warning was raised (data->warning[w].number). MuJoCo reports each kind
     /// through the log only the first time; the counter keeps counting.</summary>
     public int WarningCount(MjWarning w)

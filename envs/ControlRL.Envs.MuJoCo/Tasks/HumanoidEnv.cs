@@ -53,16 +53,12 @@ public sealed class HumanoidEnv : MuJoCoEnv
         get
         {
             ReadOnlySpan<double> mass = Model.BodyMass;
-            ReadOnlySpan<double> xipos = Xipos;
+            ReadOnlySpan<double> xipos = Data.Xipos;
             double sum = 0;
             for (int b = 0; b < mass.Length; b++) sum += mass[b] * xipos[3 * b];
             return sum / _totalMass;
         }
     }
-
-    // MjData has no xipos property yet; read it through the generated layout, as its own properties do.
-    private unsafe ReadOnlySpan<double> Xipos =>
-        Native.MjLayout.DataArray.xipos((byte*)Model.Handle, (byte*)Data.Handle);
 
     protected override void ResetModel(Rng rng, Span<double> qpos, Span<double> qvel)
     {
