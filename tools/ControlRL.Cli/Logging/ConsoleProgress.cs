@@ -29,7 +29,7 @@ public sealed class ConsoleProgress
     private readonly Func<TimeSpan> _clock;
     private readonly long _startStep;
     private readonly int _plainEvery;
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
     private int _lastWidth;
     private long _updates;
     private long _step;
@@ -72,7 +72,7 @@ public sealed class ConsoleProgress
         {
             case ProgressMode.Bar:
                 var now = _clock();
-                if (now - _lastDraw >= MinRedraw || globalStep >= TotalSteps) DrawBar(now);
+                if (_lastDraw is not { } last || now - last >= MinRedraw || globalStep >= TotalSteps) DrawBar(now);
                 break;
             case ProgressMode.Plain:
                 if (_updates == 1 || _updates % _plainEvery == 0 || globalStep >= TotalSteps) _out.WriteLine(PlainLine());
@@ -87,7 +87,7 @@ public sealed class ConsoleProgress
         {
             _out.Write('\r' + new string(' ', _lastWidth) + '\r');
             _lastWidth = 0;
-            _lastDraw = TimeSpan.MinValue;
+            _lastDraw = null;
         }
         _out.WriteLine(line);
     }

@@ -1,0 +1,130 @@
+using ControlRL.Cli;
+using ControlRL.Cli.Hosting;
+using ControlRL.Core.Envs;
+using ControlRL.Core.Spaces;
+
+namespace ControlRL.Cli.Tests;
+
+/// <summary>A temporary folder removed at the end of a test.</summary>
+public sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "controlrl-cli-" + Guid.NewGuid().ToString("N")[..12]);
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>A two-dimensional point-mass env, enough for registry, describe and train plumbing tests.</summary>
+public sealed class FakeEnv : IEnv
+{
+    public const string Id = "FakePoint-v0";
+
+    public EnvSpec Spec { get; } = new(Id,
+        new Box([float.NegativeInfinity, float.NegativeInfinity, -1f], [float.PositiveInfinity, float.PositiveInfinity, 1f]),
+        Box.Uniform(2, -1f, 1f), Dt: 0.05, FrameSkip: 5, MaxEpisodeSteps: 200, RewardTerms: ["distance", "ctrl_cost"])
+    {
+        Notes = "test env",
+    };
+
+    public void Reset(Span<float> observation, ulong? seed = null) => observation.Clear();
+
+    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    {
+        rewardTerms.Clear();
+        return new StepOutcome(0f, false, false);
+    }
+
+    public void Dispose() { }
+}
+
+public sealed class FakeDiscreteEnv : IEnv
+{
+    public EnvSpec Spec { get; } = new("FakeDiscrete-v0", Box.Uniform(4, -5f, 5f), new Discrete(2), 0.02, 1, 500, ["alive"]);
+    public void Reset(Span<float> observation, ulong? seed = null) => observation.Clear();
+    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms) => new(1f, false, false);
+    public void Dispose() { }
+}
+
+/// <summary>Records what the commands hand to the hosts.</summary>
+public sealed class RecordingHosts : ITrainerHost, IEvaluatorHost, IBenchmarkHost
+{
+    public TrainRequest? Train { get; private set; }
+    public EvalRequest? Eval { get; private set; }
+    public EnvBenchRequest? EnvBench { get; private set; }
+    public PpoBenchRequest? PpoBench { get; private set; }
+    public Action<TrainRequest>? OnTrain { get; set; }
+
+    int ITrainerHost.Train(TrainRequest request, CancellationToken cancellationToken)
+    {
+        Train = request;
+        OnTrain?.Invoke(request);
+        return ExitCodes.Ok;
+    }
+
+    public EvalResult Evaluate(EvalRequest request, CancellationToken cancellationToken)
+    {
+        Eval = request;
+        return new EvalResult(request.EnvId ?? FakeEnv.Id, [10, 20, 30], [100, 100, 100]);
+    }
+
+    public IReadOnlyList<BenchmarkRow> BenchEnv(EnvBenchRequest request, CancellationToken cancellationToken)
+    {
+        EnvBench = request;
+        return request.Threads.Select(t => new BenchmarkRow("threaded", t, request.Steps, 1.0)).ToArray();
+    }
+
+    public IReadOnlyList<BenchmarkRow> BenchPpo(PpoBenchRequest request, CancellationToken cancellationToken)
+    {
+        PpoBench = request;
+        return [new BenchmarkRow("ppo", 1, request.Config.BatchSize * request.Updates, 2.0)];
+    }
+}
+
+/// <summary>Runs the CLI in-process with fake envs and hosts, capturing stdout/stderr.</summary>
+public sealed class CliHarness
+{
+    public RecordingHosts Hosts { get; } = new();
+    public StringWriter Out { get; } = new();
+    public StringWriter Err { get; } = new();
+    public string TaskConfigDirectory { get; init; } = Repo.TaskConfigDirectory;
+
+    public static EnvRegistry FakeRegistry()
+    {
+        var reg = new EnvRegistry();
+        reg.Register(FakeEnv.Id, () => new FakeEnv());
+        reg.Register("FakeDiscrete-v0", () => new FakeDiscreteEnv());
+        return reg;
+    }
+
+    public int Run(params string[] args) => CliApp.Run(args, new CliServices
+    {
+        Envs = FakeRegistry,
+        Trainer = Hosts,
+        Evaluator = Hosts,
+        Benchmarks = Hosts,
+        Out = Out,
+        Err = Err,
+        Now = () => new DateTime(2026, 1, 2, 3, 4, 5),
+        TaskConfigDirectory = TaskConfigDirectory,
+        InteractiveConsole = false,
+    });
+}
+
+public static class Repo
+{
+    /// <summary>The checkout's root (holds ControlRL.sln).</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string TaskConfigDirectory => Path.Combine(Root, "configs", "ppo");
+
+    private static string FindRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "ControlRL.sln"))) return d.FullName;
+        throw new InvalidOperationException("ControlRL.sln not found above the test binaries.");
+    }
+}

@@ -1,0 +1,56 @@
+using ControlRL.Cli.Hosting;
+using ControlRL.Learning.Checkpoints;
+using ControlRL.Learning.Ppo;
+using TorchSharp;
+
+namespace ControlRL.Cli.Training;
+
+/// <summary>Runs <see cref="PpoTrainer"/> for <c>controlrl train</c>: logging, progress, checkpoints, resume, Ctrl+C.</summary>
+public sealed class PpoTrainerHost : ITrainerHost
+{
+    public int Train(TrainRequest request, CancellationToken cancellationToken)
+    {
+        var cfg = request.Config;
+        torch.manual_seed((long)(cfg.Seed & long.MaxValue));
+        using var env = PpoEnvironment.Build(request.Envs, cfg);
+        using var policy = PolicyFactory.Create(env.Spec, cfg);
+        using var trainer = new PpoTrainer(cfg, env, policy);
+        if (request.ResumeCheckpoint is { } ckpt)
+        {
+            try
+            {
+                PpoCheckpoint.Restore(trainer, ckpt);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliUsageException(e.Message);
+            }
+            request.Log.WriteLine($"resumed at update {trainer.Update}, step {trainer.GlobalStep}");
+        }
+
+        string? lastSaved = null;
+        void Save(PpoTrainer t)
+        {
+            string dir = request.Run.CheckpointPath(t.GlobalStep);
+            PpoCheckpoint.Save(t, dir);
+            lastSaved = dir;
+        }
+        trainer.Scalar += request.Metrics.Scalar;
+        trainer.Progress += p =>
+        {
+            request.Progress.Update(p.GlobalStep, p.RecentReturn);
+            request.Metrics.Flush();
+        };
+        trainer.CheckpointDue += Save;
+        trainer.Train(cancellationToken);
+
+        if (cancellationToken.IsCancellationRequested && trainer.Update < cfg.NumUpdates)
+        {
+            Save(trainer);
+            request.Log.WriteLine($"interrupted at step {trainer.GlobalStep}; checkpoint written, resume with --resume {request.Run.Root}");
+            return 130;
+        }
+        if (lastSaved is not null) request.Log.WriteLine($"checkpoint: {lastSaved}");
+        return 0;
+    }
+}
