@@ -33,6 +33,7 @@ public class CliCommandTests
 
     [Theory]
     [InlineData(new[] { "train", "--env", "Nope-v0" }, "unknown env id 'Nope-v0'")]
+    [InlineData(new[] { "train", "--env", "FakePont-v0" }, "Did you mean: FakePoint-v0?")]
     [InlineData(new[] { "train", "--set", "learning_rat=1" }, "learning_rate")]
     [InlineData(new[] { "train", "--set", "num_envs=abc" }, "bad value for 'num_envs'")]
     [InlineData(new[] { "train", "--config", "/nonexistent/x.yaml" }, "does not exist")]
@@ -243,5 +244,43 @@ public class CliCommandTests
         Assert.Contains("global_step,wall_time,a", File.ReadAllText(run.ProgressCsvPath));
         var tb = Directory.GetFiles(run.TensorBoardDir).Single();
         Assert.Equal(2, TensorBoardSink.ReadEvents(tb).Count());
+    }
+}
+
+public class RealRegistryTests
+{
+    [Fact]
+    public void EveryShippedTaskConfigHasARegisteredEnvAndViceVersa()
+    {
+        var reg = Registries.CreateEnvRegistry();
+        var configured = Directory.GetFiles(Repo.TaskConfigDirectory, "*.yaml").Select(Path.GetFileNameWithoutExtension).Order().ToArray();
+        Assert.Equal(reg.Ids.Order().ToArray(), configured);
+    }
+
+    [Fact]
+    public void DescribeHalfCheetahJson()
+    {
+        var output = new StringWriter();
+        var err = new StringWriter();
+        var services = new Hosting.CliServices
+        {
+            Envs = Registries.CreateEnvRegistry,
+            Trainer = Hosting.DefaultHosts.Trainer,
+            Evaluator = Hosting.DefaultHosts.Evaluator,
+            Benchmarks = Hosting.DefaultHosts.Benchmarks,
+            Out = output,
+            Err = err,
+        };
+        Assert.True(CliApp.Run(["envs", "describe", "HalfCheetah-v5", "--json"], services) == 0, err.ToString());
+        using var doc = JsonDocument.Parse(output.ToString());
+        var r = doc.RootElement;
+        Assert.Equal("HalfCheetah-v5", r.GetProperty("id").GetString());
+        Assert.Equal(17, r.GetProperty("observation_space").GetProperty("size").GetInt32());
+        Assert.Equal(6, r.GetProperty("action_space").GetProperty("size").GetInt32());
+        Assert.Equal(-1.0, r.GetProperty("action_space").GetProperty("low")[0].GetDouble());
+        Assert.Equal(0.05, r.GetProperty("dt").GetDouble(), 9);
+        Assert.Equal(5, r.GetProperty("frame_skip").GetInt32());
+        Assert.Equal(1000, r.GetProperty("max_episode_steps").GetInt32());
+        Assert.True(r.GetProperty("reward_terms").GetArrayLength() >= 2);
     }
 }

@@ -54,10 +54,8 @@ public static class CommandRunner
     public static void RequireEnv(EnvRegistry envs, string id)
     {
         if (envs.Contains(id)) return;
-        var close = envs.Ids.Where(k => k.Contains(id, StringComparison.OrdinalIgnoreCase) ||
-                                        id.Split('-')[0].Equals(k.Split('-')[0], StringComparison.OrdinalIgnoreCase))
-            .Take(3).ToArray();
-        string hint = close.Length > 0 ? $" Did you mean: {string.Join(", ", close)}?" : "";
+        var close = Suggest.Close(id, envs.Ids);
+        string hint = close.Count > 0 ? $" Did you mean: {string.Join(", ", close)}?" : "";
         throw new CliUsageException($"unknown env id '{id}'.{hint} ('controlrl envs list' shows the {envs.Ids.Count} known ids)");
     }
 }

@@ -47,17 +47,8 @@ public static class ConfigKeys
     public static object? Get(PpoConfig config, string key) =>
         Props.TryGetValue(key, out var prop) ? prop.GetValue(config) : throw UnknownKey(key, "config");
 
-    /// <summary>Up to three keys that look like <paramref name="key"/> (edit distance or shared substring).</summary>
-    public static IReadOnlyList<string> CloseMatches(string key)
-    {
-        string k = key.Replace('-', '_').ToLowerInvariant();
-        return All
-            .Select(c => (c, d: Levenshtein(k, c)))
-            .Where(x => x.d <= Math.Max(2, k.Length / 3) || x.c.Contains(k, StringComparison.Ordinal) ||
-                        (k.Length >= 4 && k.Contains(x.c, StringComparison.Ordinal)))
-            .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
-            .Take(3).Select(x => x.c).ToArray();
-    }
+    /// <summary>Up to three keys that look like <paramref name="key"/>.</summary>
+    public static IReadOnlyList<string> CloseMatches(string key) => Suggest.Close(key, All);
 
     private static CliUsageException UnknownKey(string key, string source)
     {
@@ -162,20 +153,5 @@ public static class ConfigKeys
         if (t.IsArray) return "a list of " + TypeName(t.GetElementType()!);
         return t == typeof(bool) ? "true/false" : t == typeof(string) ? "text" :
             t == typeof(double) || t == typeof(float) ? "a number" : "an integer";
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
     }
 }

@@ -8,9 +8,8 @@ public static class Registries
     public static EnvRegistry CreateEnvRegistry()
     {
         var reg = new EnvRegistry();
-        // Env packages register here (added as their projects land):
-        // ControlRL.Envs.MuJoCo.MuJoCoEnvs.Register(reg);
-        // ControlRL.Envs.Classic.ClassicEnvs.Register(reg);
+        ControlRL.Envs.MuJoCo.MuJoCoEnvs.Register(reg);
+        ControlRL.Envs.Classic.ClassicEnvs.Register(reg);
         return reg;
     }
 }
