@@ -11,7 +11,7 @@ public static class PlotCommand
     public static Command Create(CliServices services)
     {
         var runs = new Argument<string[]>("runs") { Description = "Run directories (or progress.csv files).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out", "-o") { Description = "PNG to write. [default: <run>/plots/learning_curve.png for one run, learning_curves.png otherwise]" };
+        var output = new Option<string?>("--out", "-o") { Description = "PNG to write. [default: <run>/plots/learning_curve.png for one run, ./learning_curves.png for several]" };
         var title = new Option<string?>("--title") { Description = "Plot title." };
         var tag = new Option<string>("--tag") { Description = "progress.csv column to plot.", DefaultValueFactory = _ => LearningCurvePlot.DefaultTag };
         var cmd = new Command("plot", """
@@ -30,7 +30,7 @@ public static class PlotCommand
             string? outPath = parse.GetValue(output);
             if (csvs.Length == 1)
             {
-                outPath ??= RunDirectory.LooksLikeRun(inputs[0])
+                outPath ??= Directory.Exists(inputs[0])
                     ? Path.Combine(inputs[0], "plots", "learning_curve.png")
                     : "learning_curve.png";
                 LearningCurvePlot.RenderRun(csvs[0], outPath, parse.GetValue(title) ?? GroupOf(csvs[0]), t);
