@@ -213,21 +213,8 @@ public sealed class PpoTrainer : IDisposable
                 }
                 var adv = bAdv.index_select(0, idx);
                 if (_cfg.NormAdv) adv = (adv - adv.mean()) / (adv.std() + 1e-8);
-                var pg = max(-adv * ratio, -adv * ratio.clamp(1 - _cfg.ClipCoef, 1 + _cfg.ClipCoef)).mean();
-
-                var ret = bRet.index_select(0, idx);
-                Tensor v;
-                if (_cfg.ClipVloss)
-                {
-                    var oldV = bVal.index_select(0, idx);
-                    var unclipped = (eval.Value - ret).square();
-                    var clipped = (oldV + (eval.Value - oldV).clamp(-_cfg.ClipCoef, _cfg.ClipCoef) - ret).square();
-                    v = 0.5 * max(unclipped, clipped).mean();
-                }
-                else
-                {
-                    v = 0.5 * (eval.Value - ret).square().mean();
-                }
+                var pg = ClippedPolicyLoss(ratio, adv, _cfg.ClipCoef);
+                var v = ValueLoss(eval.Value, bVal.index_select(0, idx), bRet.index_select(0, idx), _cfg.ClipVloss ? _cfg.ClipCoef : null);
                 var ent = eval.Entropy.mean();
                 var loss = pg - _cfg.EntCoef * ent + _cfg.VfCoef * v;
 
@@ -254,6 +241,22 @@ public sealed class PpoTrainer : IDisposable
         Emit("losses/clipfrac", clipFracSum / Math.Max(minibatches, 1));
         Emit("losses/grad_norm", gradNorm);
         Emit("losses/explained_variance", ExplainedVariance(_buffer.Values, _buffer.Returns));
+    }
+
+    /// <summary>The clipped surrogate objective, negated for minimisation: mean(max(-A*r, -A*clip(r, 1-c, 1+c))).</summary>
+    public static Tensor ClippedPolicyLoss(Tensor ratio, Tensor advantages, double clipCoef) =>
+        max(-advantages * ratio, -advantages * ratio.clamp(1 - clipCoef, 1 + clipCoef)).mean();
+
+    /// <summary>
+    /// 0.5 * mean squared error of the value; with <paramref name="clipCoef"/> the pessimistic maximum of the
+    /// unclipped error and the error of the value moved at most clipCoef from its rollout estimate (CleanRL).
+    /// </summary>
+    public static Tensor ValueLoss(Tensor newValues, Tensor oldValues, Tensor returns, double? clipCoef)
+    {
+        var unclipped = (newValues - returns).square();
+        if (clipCoef is not double c) return 0.5 * unclipped.mean();
+        var clipped = (oldValues + (newValues - oldValues).clamp(-c, c) - returns).square();
+        return 0.5 * max(unclipped, clipped).mean();
     }
 
     private void Shuffle(long[] perm)
