@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ControlRL.Cli.Hosting;
+using ControlRL.Core.Checking;
 using ControlRL.Core.Envs;
 using ControlRL.Core.Spaces;
 
@@ -34,7 +35,23 @@ public static class EnvsCommand
             return ExitCodes.Ok;
         }));
 
-        return new Command("envs", "List and describe the registered environments.") { list, describe };
+        var checkId = new Argument<string>("id") { Description = "Env id to validate." };
+        var checkSteps = new Option<int>("--steps") { Description = "Random-action steps to take.", DefaultValueFactory = _ => 200 };
+        var check = new Command("check", "Validate an env like Stable-Baselines3's check_env: spaces, seeding, reward terms, NaN actions, resets.") { checkId, checkSteps };
+        check.SetAction(parse => CommandRunner.Run(services, _ =>
+        {
+            var envs = services.Envs();
+            string envId = parse.GetValue(checkId)!;
+            CommandRunner.RequireEnv(envs, envId);
+            using var env = envs.Make(envId);
+            var findings = EnvChecker.Inspect(env, parse.GetValue(checkSteps));
+            foreach (var f in findings) services.Out.WriteLine(f.ToString());
+            int errors = findings.Count(f => f.Severity == CheckSeverity.Error);
+            services.Out.WriteLine(errors == 0 ? $"{envId}: passed ({findings.Count} warning(s))" : $"{envId}: {errors} error(s)");
+            return errors == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        }));
+
+        return new Command("envs", "List, describe and check the registered environments.") { list, describe, check };
     }
 
     public static string FormatTable(IReadOnlyList<EnvSpec> specs)

@@ -48,7 +48,7 @@ public sealed class PpoTrainerHost : ITrainerHost
         {
             Save(trainer);
             request.Log.WriteLine($"interrupted at step {trainer.GlobalStep}; checkpoint written, resume with --resume {request.Run.Root}");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         if (lastSaved is not null) request.Log.WriteLine($"checkpoint: {lastSaved}");
         return 0;
