@@ -16,7 +16,7 @@ public static class BenchCommand
     {
         var id = new Argument<string>("id") { Description = "Env id to step with random actions." };
         var steps = new Option<long>("--steps") { Description = "Env steps to time per case.", DefaultValueFactory = _ => 100_000 };
-        var threads = new Option<string>("--threads") { Description = "Comma-separated worker thread counts to compare, e.g. 1,2,4.", DefaultValueFactory = _ => "1" };
+        var threads = new Option<string>("--threads") { Description = "Comma-separated worker thread counts to compare, e.g. 1,2,4.", DefaultValueFactory = _ => "1,2" };
         var numEnvs = new Option<int>("--num-envs", "-n") { Description = "Sub-envs in the vector env.", DefaultValueFactory = _ => 8 };
         var seed = new Option<ulong>("--seed", "-s") { Description = "Seed.", DefaultValueFactory = _ => 1 };
         var cmd = new Command("env", "Env steps per second with random actions, for each thread count.") { id, steps, threads, numEnvs, seed };
@@ -84,10 +84,17 @@ public static class BenchCommand
 
     public static string FormatRows(IReadOnlyList<BenchmarkRow> rows)
     {
+        int width = Math.Max(4, rows.Count == 0 ? 0 : rows.Max(r => r.Case.Length));
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{"case",-24} {"threads",7} {"steps",12} {"seconds",9} {"steps/s",12}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{"case".PadRight(width)} {"threads",7} {"steps",12} {"seconds",9} {"steps/s",12}\n");
         foreach (var r in rows)
-            sb.Append(CultureInfo.InvariantCulture, $"{r.Case,-24} {r.Threads,7} {r.Steps,12:N0} {r.Seconds,9:0.00} {r.StepsPerSecond,12:N0}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Case.PadRight(width)} {r.Threads,7} {r.Steps,12:N0} {r.Seconds,9:0.00} {r.StepsPerSecond,12:N0}\n");
+        if (rows.Count > 1 && rows[0].StepsPerSecond > 0)
+        {
+            sb.Append("ratios to the first row:");
+            foreach (var r in rows.Skip(1)) sb.Append(CultureInfo.InvariantCulture, $" {r.StepsPerSecond / rows[0].StepsPerSecond:0.00}");
+            sb.Append('\n');
+        }
         return sb.ToString();
     }
 }

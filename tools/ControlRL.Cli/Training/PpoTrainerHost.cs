@@ -11,6 +11,8 @@ public sealed class PpoTrainerHost : ITrainerHost
     public int Train(TrainRequest request, CancellationToken cancellationToken)
     {
         var cfg = request.Config;
+        if (cfg.Device.StartsWith("cuda", StringComparison.Ordinal) && !torch.cuda.is_available())
+            throw new CliUsageException("--device cuda: no CUDA device is usable. This build uses TorchSharp-cpu; build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU (see README, GPU).");
         torch.manual_seed((long)(cfg.Seed & long.MaxValue));
         using var env = PpoEnvironment.Build(request.Envs, cfg);
         using var policy = PolicyFactory.Create(env.Spec, cfg);
