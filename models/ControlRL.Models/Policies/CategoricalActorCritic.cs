@@ -12,13 +12,13 @@ public sealed class CategoricalActorCritic : ActorCritic
     private readonly Mlp critic;
     private readonly Mlp actor;
 
-    public CategoricalActorCritic(int observationSize, int numActions, IReadOnlyList<int> hidden, Activation activation)
+    public CategoricalActorCritic(int observationSize, int numActions, IReadOnlyList<int> hidden, Activation activation, bool orthogonalInit = true)
         : base("categorical_actor_critic")
     {
         ObservationSize = observationSize;
         NumActions = numActions;
-        critic = new Mlp("critic", observationSize, hidden, 1, activation, 1.0);
-        actor = new Mlp("actor", observationSize, hidden, numActions, activation, 0.01);
+        critic = new Mlp("critic", observationSize, hidden, 1, activation, 1.0, orthogonalInit);
+        actor = new Mlp("actor", observationSize, hidden, numActions, activation, 0.01, orthogonalInit);
         RegisterComponents();
     }
 

@@ -17,13 +17,13 @@ public sealed class GaussianActorCritic : ActorCritic
     private readonly Mlp actor_mean;
     private readonly Parameter actor_logstd;
 
-    public GaussianActorCritic(int observationSize, int actionSize, IReadOnlyList<int> hidden, Activation activation, double logStdInit = 0.0)
+    public GaussianActorCritic(int observationSize, int actionSize, IReadOnlyList<int> hidden, Activation activation, double logStdInit = 0.0, bool orthogonalInit = true)
         : base("gaussian_actor_critic")
     {
         ObservationSize = observationSize;
         ActionSize = actionSize;
-        critic = new Mlp("critic", observationSize, hidden, 1, activation, 1.0);
-        actor_mean = new Mlp("actor_mean", observationSize, hidden, actionSize, activation, 0.01);
+        critic = new Mlp("critic", observationSize, hidden, 1, activation, 1.0, orthogonalInit);
+        actor_mean = new Mlp("actor_mean", observationSize, hidden, actionSize, activation, 0.01, orthogonalInit);
         actor_logstd = nn.Parameter(full(1, actionSize, logStdInit, dtype: float32));
         RegisterComponents();
     }

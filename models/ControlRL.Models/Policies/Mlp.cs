@@ -8,15 +8,15 @@ namespace ControlRL.Models.Policies;
 public enum Activation { Tanh, ReLU }
 
 /// <summary>
-/// A plain MLP (Linear -> act -> ... -> Linear) with CleanRL's orthogonal initialisation: hidden layers gain
-/// sqrt(2), the output layer the given gain, biases zero.
+/// A plain MLP (Linear -> act -> ... -> Linear), by default with CleanRL's orthogonal initialisation: hidden
+/// layers gain sqrt(2), the output layer the given gain, biases zero.
 /// </summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Linear> layers;
     private readonly Activation _activation;
 
-    public Mlp(string name, int inputSize, IReadOnlyList<int> hidden, int outputSize, Activation activation, double outputGain)
+    public Mlp(string name, int inputSize, IReadOnlyList<int> hidden, int outputSize, Activation activation, double outputGain, bool orthogonalInit = true)
         : base(name)
     {
         _activation = activation;
@@ -24,21 +24,22 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         int prev = inputSize;
         foreach (int h in hidden)
         {
-            layers.Add(MakeLinear(prev, h, Math.Sqrt(2.0)));
+            layers.Add(MakeLinear(prev, h, orthogonalInit ? Math.Sqrt(2.0) : null));
             prev = h;
         }
-        layers.Add(MakeLinear(prev, outputSize, outputGain));
+        layers.Add(MakeLinear(prev, outputSize, orthogonalInit ? outputGain : null));
         RegisterComponents();
     }
 
     public Activation Activation => _activation;
 
-    private static Linear MakeLinear(int inputs, int outputs, double gain)
+    private static Linear MakeLinear(int inputs, int outputs, double? gain)
     {
         var layer = nn.Linear(inputs, outputs);
+        if (gain is null) return layer; // PyTorch's default (Kaiming-uniform weights, uniform bias)
         using (no_grad())
         {
-            nn.init.orthogonal_(layer.weight, gain);
+            nn.init.orthogonal_(layer.weight, gain.Value);
             nn.init.zeros_(layer.bias!);
         }
         return layer;

@@ -13,8 +13,8 @@ public static class PolicyFactory
         int obs = spec.ObservationSpace.FlatSize;
         return spec.ActionSpace switch
         {
-            Box box => new GaussianActorCritic(obs, box.FlatSize, config.HiddenSizes, activation, config.LogStdInit),
-            Discrete d => new CategoricalActorCritic(obs, d.N, config.HiddenSizes, activation),
+            Box box => new GaussianActorCritic(obs, box.FlatSize, config.HiddenSizes, activation, config.LogStdInit, config.OrthoInit),
+            Discrete d => new CategoricalActorCritic(obs, d.N, config.HiddenSizes, activation, config.OrthoInit),
             var other => throw new NotSupportedException($"PPO has no policy for action space {other.Describe()} of {spec.Id}."),
         };
     }

@@ -49,6 +49,9 @@ public sealed class PpoConfig
     public string Activation { get; set; } = "tanh";
     public double LogStdInit { get; set; }
 
+    /// <summary>Orthogonal initialisation (CleanRL); false keeps PyTorch's default Linear init (RL-Zoo's ortho_init: false).</summary>
+    public bool OrthoInit { get; set; } = true;
+
     /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; set; } = "cpu";
 
