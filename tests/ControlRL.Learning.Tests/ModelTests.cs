@@ -95,3 +95,21 @@ public class ModelTests
         }
     }
 }
+
+public class ManagedActingAllocationTests
+{
+    [Fact]
+    public void ActingAllocatesNothingAfterWarmUp()
+    {
+        torch.manual_seed(8);
+        using var policy = new GaussianActorCritic(17, 6, [64, 64], Activation.Tanh);
+        var actor = policy.SnapshotActor();
+        var obs = new float[8 * 17];
+        var act = new float[8 * 6];
+        var rng = new Rng(2);
+        actor.Act(obs, act, 8, rng, deterministic: false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) actor.Act(obs, act, 8, rng, deterministic: false);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+}

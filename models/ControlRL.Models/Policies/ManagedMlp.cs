@@ -11,6 +11,7 @@ namespace ControlRL.Models.Policies;
 public sealed class ManagedMlp
 {
     private readonly int[] _sizes;
+    private readonly int _widest;
     private readonly float[][] _weights; // [layer][out * in], row-major like torch.nn.Linear.weight
     private readonly float[][] _biases;
     private float[] _bufA = [];
@@ -20,6 +21,7 @@ public sealed class ManagedMlp
     {
         if (sizes.Length < 2) throw new ArgumentException("An MLP needs at least input and output sizes.");
         _sizes = (int[])sizes.Clone();
+        _widest = sizes.Max();
         Activation = activation;
         _weights = new float[sizes.Length - 1][];
         _biases = new float[sizes.Length - 1][];
@@ -42,12 +44,11 @@ public sealed class ManagedMlp
     {
         if (input.Length < batch * InputSize || output.Length < batch * OutputSize)
             throw new ArgumentException($"ManagedMlp.Forward: buffers too small for batch {batch} ({input.Length} in, {output.Length} out).");
-        int widest = _sizes.Max();
-        if (_bufA.Length < batch * widest)
+        if (_bufA.Length < batch * _widest)
         {
             // Grows once to the largest batch seen; steady-state calls allocate nothing.
-            _bufA = new float[batch * widest];
-            _bufB = new float[batch * widest];
+            _bufA = new float[batch * _widest];
+            _bufB = new float[batch * _widest];
         }
         ReadOnlySpan<float> x = input[..(batch * InputSize)];
         for (int l = 0; l < _weights.Length; l++)

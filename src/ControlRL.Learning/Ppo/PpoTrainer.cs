@@ -141,8 +141,10 @@ public sealed class PpoTrainer : IDisposable
             }
             if (_episodes is not null)
             {
-                foreach (var ep in _episodes.CompletedThisStep)
+                var completed = _episodes.CompletedThisStep;
+                for (int e = 0; e < completed.Count; e++) // indexed: foreach over the interface would allocate
                 {
+                    var ep = completed[e];
                     Emit("charts/episodic_return", ep.Return);
                     Emit("charts/episodic_length", ep.Length);
                     var sums = ep.TermSums.Span;
