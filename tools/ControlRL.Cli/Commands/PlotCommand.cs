@@ -13,6 +13,7 @@ public static class PlotCommand
         var runs = new Argument<string[]>("runs") { Description = "Run directories (or progress.csv files).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out", "-o") { Description = "PNG to write. [default: <run>/plots/learning_curve.png for one run, ./learning_curves.png for several]" };
         var title = new Option<string?>("--title") { Description = "Plot title." };
+        var last = new Option<int>("--last") { Description = "Episodes averaged for each run's final return in the printed summary.", DefaultValueFactory = _ => 10 };
         var tag = new Option<string>("--tag") { Description = "progress.csv column to plot.", DefaultValueFactory = _ => LearningCurvePlot.DefaultTag };
         var cmd = new Command("plot", """
             Plot learning curves from progress.csv. One run: every episode return (faint) and a moving average.
@@ -20,7 +21,7 @@ public static class PlotCommand
             Example: controlrl plot runs/Hopper-v5__ppo__* --out hopper.png --title "Hopper-v5, 3 seeds"
             """)
         {
-            runs, output, title, tag,
+            runs, output, title, tag, last,
         };
         cmd.SetAction(parse => CommandRunner.Run(services, _ =>
         {
@@ -42,6 +43,8 @@ public static class PlotCommand
                 LearningCurvePlot.RenderGroups(groups, outPath, parse.GetValue(title), t);
             }
             services.Out.WriteLine($"wrote {outPath}");
+            var summaryGroups = csvs.GroupBy(GroupOf).Select(g => new RunGroup(g.Key, g.ToArray())).ToArray();
+            services.Out.Write(RunSummary.Format(summaryGroups, t, parse.GetValue(last)));
             return ExitCodes.Ok;
         }));
         return cmd;
