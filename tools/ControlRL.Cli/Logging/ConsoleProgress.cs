@@ -36,7 +36,7 @@ public sealed class ConsoleProgress
     private double? _meanReturn;
 
     /// <param name="totalSteps">Global step at which training ends.</param>
-    /// <param name="startStep">Global step training starts from (non-zero when resuming), so SPS counts only this session.</param>
+    /// <param name="startStep">Global step training starts from (non-zero when resuming), so SPS counts only this process.</param>
     /// <param name="clock">Elapsed time source (tests pass a fake one).</param>
     /// <param name="plainEvery">In <see cref="ProgressMode.Plain"/>, print one line per this many updates.</param>
     public ConsoleProgress(long totalSteps, TextWriter output, ProgressMode mode, long startStep = 0,
