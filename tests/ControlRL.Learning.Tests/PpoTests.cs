@@ -128,3 +128,31 @@ public class PpoTests
         Assert.Contains("num_minibatches", ex.Message);
     }
 }
+
+public class CheckpointMismatchTests
+{
+    [Fact]
+    public void ResumingIntoADifferentNetworkIsAClearError()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "controlrl-shape-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var cfg = new PpoConfig { EnvId = "Reach-v0", TotalTimesteps = 256, NumEnvs = 4, NumSteps = 64, NumMinibatches = 4, CheckpointEvery = 0 };
+            using (var env = PpoEnvironment.Build(ReachEnv.Registry(), cfg))
+            using (var t = new PpoTrainer(cfg, env, PolicyFactory.Create(env.Spec, cfg)))
+            {
+                t.Train();
+                PpoCheckpoint.Save(t, dir);
+            }
+            cfg.HiddenSizes = [32];
+            using var env2 = PpoEnvironment.Build(ReachEnv.Registry(), cfg);
+            using var t2 = new PpoTrainer(cfg, env2, PolicyFactory.Create(env2.Spec, cfg));
+            var ex = Assert.Throws<InvalidDataException>(() => PpoCheckpoint.Restore(t2, dir));
+            Assert.Contains("hidden sizes [64,64]", ex.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+}

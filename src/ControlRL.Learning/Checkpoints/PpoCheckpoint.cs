@@ -127,6 +127,8 @@ public static class PpoCheckpoint
             throw new InvalidDataException($"Checkpoint '{directory}' was trained on {meta.EnvId}, not {trainer.Env.Spec.Id}.");
         using (var loaded = LoadPolicy(directory, meta))
         {
+            if (!SameShapes(loaded, trainer.Policy))
+                throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy with hidden sizes [{string.Join(",", meta.Config.HiddenSizes)}] that does not match the configured network [{string.Join(",", trainer.Config.HiddenSizes)}].");
             using var _ = no_grad();
             trainer.Policy.load_state_dict(loaded.state_dict());
         }
@@ -150,6 +152,14 @@ public static class PpoCheckpoint
     /// <summary>Loads normalizer statistics (and any other stateful wrapper) of the env chain.</summary>
     public static void RestoreEnvState(IVectorEnv env, IReadOnlyDictionary<string, double[]> state) =>
         StatefulComponents.Load(env.FindAll<IStatefulComponent>(), state);
+
+    private static bool SameShapes(ActorCritic a, ActorCritic b)
+    {
+        var pa = a.named_parameters().ToArray();
+        var pb = b.named_parameters().ToArray();
+        return a.GetType() == b.GetType() && pa.Length == pb.Length
+            && pa.Zip(pb).All(p => p.First.name == p.Second.name && p.First.parameter.shape.SequenceEqual(p.Second.parameter.shape));
+    }
 
     private static string PolicyKindOf(ActorCritic p) => p switch
     {
