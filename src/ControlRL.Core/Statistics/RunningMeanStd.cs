@@ -1,3 +1,4 @@
+using System.Numerics;
 using ControlRL.Core.Checkpoints;
 
 namespace ControlRL.Core.Statistics;
@@ -42,31 +43,13 @@ public sealed class RunningMeanStd : IStatefulComponent
     }
 
     /// <summary>Adds a batch of <paramref name="rows"/> samples laid out row-major ([rows x Size]).</summary>
-    public void Update(ReadOnlySpan<float> batch, int rows)
-    {
-        CheckBatch(batch.Length, rows);
-        Array.Clear(_batchMean);
-        Array.Clear(_batchM2);
-        for (int r = 0; r < rows; r++)
-        {
-            var row = batch.Slice(r * Size, Size);
-            for (int d = 0; d < Size; d++) _batchMean[d] += row[d];
-        }
-        for (int d = 0; d < Size; d++) _batchMean[d] /= rows;
-        for (int r = 0; r < rows; r++)
-        {
-            var row = batch.Slice(r * Size, Size);
-            for (int d = 0; d < Size; d++)
-            {
-                double dev = row[d] - _batchMean[d];
-                _batchM2[d] += dev * dev;
-            }
-        }
-        Merge(rows);
-    }
+    public void Update(ReadOnlySpan<float> batch, int rows) => UpdateCore(batch, rows);
 
     /// <summary>Adds a batch of <paramref name="rows"/> samples laid out row-major ([rows x Size]).</summary>
-    public void Update(ReadOnlySpan<double> batch, int rows)
+    public void Update(ReadOnlySpan<double> batch, int rows) => UpdateCore(batch, rows);
+
+    // Two-pass batch moments in double, then the parallel merge; specialised per element type by the JIT.
+    private void UpdateCore<T>(ReadOnlySpan<T> batch, int rows) where T : INumberBase<T>
     {
         CheckBatch(batch.Length, rows);
         Array.Clear(_batchMean);
@@ -74,7 +57,7 @@ public sealed class RunningMeanStd : IStatefulComponent
         for (int r = 0; r < rows; r++)
         {
             var row = batch.Slice(r * Size, Size);
-            for (int d = 0; d < Size; d++) _batchMean[d] += row[d];
+            for (int d = 0; d < Size; d++) _batchMean[d] += double.CreateTruncating(row[d]);
         }
         for (int d = 0; d < Size; d++) _batchMean[d] /= rows;
         for (int r = 0; r < rows; r++)
@@ -82,7 +65,7 @@ public sealed class RunningMeanStd : IStatefulComponent
             var row = batch.Slice(r * Size, Size);
             for (int d = 0; d < Size; d++)
             {
-                double dev = row[d] - _batchMean[d];
+                double dev = double.CreateTruncating(row[d]) - _batchMean[d];
                 _batchM2[d] += dev * dev;
             }
         }
