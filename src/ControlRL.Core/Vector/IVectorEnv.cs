@@ -29,6 +29,9 @@ public interface IVectorEnv : IDisposable
 
     VectorBuffers Buffers { get; }
 
+    /// <summary>The task family of parameterized sub-envs (<see cref="Tasks.IParameterizedEnv"/>), else null.</summary>
+    Tasks.TaskSpace? TaskSpace => null;
+
     /// <summary>Resets every sub-env (env i with seed + i) and fills <see cref="VectorBuffers.Observations"/>.</summary>
     void Reset(ulong seed);
 

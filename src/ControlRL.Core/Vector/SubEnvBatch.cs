@@ -1,4 +1,5 @@
 using ControlRL.Core.Envs;
+using ControlRL.Core.Tasks;
 
 namespace ControlRL.Core.Vector;
 
@@ -10,6 +11,7 @@ namespace ControlRL.Core.Vector;
 internal sealed class SubEnvBatch
 {
     private readonly IEnv[] _envs;
+    private readonly IParameterizedEnv?[] _tasks;
 
     public SubEnvBatch(IReadOnlyList<IEnv> envs)
     {
@@ -32,7 +34,29 @@ internal sealed class SubEnvBatch
             if (why is not null)
                 throw new ArgumentException($"Sub-env {i} does not match sub-env 0 ({Spec.Id}): {why}.", nameof(envs));
         }
-        Buffers = new VectorBuffers(_envs.Length, Spec.ObservationSpace.FlatSize, Spec.ActionSpace.FlatSize, Spec.RewardTerms.Count);
+        _tasks = _envs.Select(e => e.Find<IParameterizedEnv>()).ToArray();
+        TaskSpace = _tasks[0]?.TaskSpace;
+        for (int i = 0; i < _envs.Length; i++)
+        {
+            if ((_tasks[i] is null) != (TaskSpace is null) || (_tasks[i] is { } t && t.TaskSpace.Describe() != TaskSpace!.Describe()))
+                throw new ArgumentException($"Sub-env {i} does not share sub-env 0's task space ({TaskSpace?.Describe() ?? "none"}).", nameof(envs));
+        }
+        Buffers = new VectorBuffers(_envs.Length, Spec.ObservationSpace.FlatSize, Spec.ActionSpace.FlatSize, Spec.RewardTerms.Count, TaskSpace?.Size ?? 0);
+        if (TaskSpace is not null)
+        {
+            float[] center = TaskSpace.Center();
+            for (int i = 0; i < _envs.Length; i++) center.CopyTo(Buffers.PendingTask(i));
+        }
+    }
+
+    public TaskSpace? TaskSpace { get; }
+
+    // A parameterized env starts each episode with its pending task, which then becomes its current task.
+    private void ApplyPendingTask(int i)
+    {
+        if (_tasks[i] is not { } env) return;
+        env.SetTask(Buffers.PendingTask(i));
+        Buffers.PendingTask(i).CopyTo(Buffers.CurrentTask(i));
     }
 
     public EnvSpec Spec { get; }
@@ -61,6 +85,7 @@ internal sealed class SubEnvBatch
         {
             try
             {
+                ApplyPendingTask(i);
                 _envs[i].Reset(b.Observation(i), unchecked(seed + (ulong)i));
             }
             catch (Exception e)
@@ -100,8 +125,10 @@ internal sealed class SubEnvBatch
             if (r.Terminated || r.Truncated)
             {
                 obs.CopyTo(b.FinalObservation(i));
+                if (b.TaskSize > 0) b.CurrentTask(i).CopyTo(b.FinishedTask(i));
                 try
                 {
+                    ApplyPendingTask(i);
                     _envs[i].Reset(obs);
                 }
                 catch (Exception e)

@@ -22,6 +22,7 @@ public sealed class SyncVectorEnv : IVectorEnv
     public int NumEnvs => _batch.Count;
     public AutoresetMode AutoresetMode => AutoresetMode.SameStep;
     public VectorBuffers Buffers => _batch.Buffers;
+    public Tasks.TaskSpace? TaskSpace => _batch.TaskSpace;
 
     public void Reset(ulong seed)
     {

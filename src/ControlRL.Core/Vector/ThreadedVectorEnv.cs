@@ -67,6 +67,7 @@ public sealed class ThreadedVectorEnv : IVectorEnv
     public int Workers { get; }
     public AutoresetMode AutoresetMode => AutoresetMode.SameStep;
     public VectorBuffers Buffers => _batch.Buffers;
+    public Tasks.TaskSpace? TaskSpace => _batch.TaskSpace;
 
     public void Reset(ulong seed)
     {

@@ -6,7 +6,7 @@ namespace ControlRL.Core.Vector;
 /// </summary>
 public sealed class VectorBuffers
 {
-    public VectorBuffers(int numEnvs, int observationSize, int actionSize, int rewardTermCount)
+    public VectorBuffers(int numEnvs, int observationSize, int actionSize, int rewardTermCount, int taskSize = 0)
     {
         if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "A vector env needs at least one sub-env.");
         NumEnvs = numEnvs;
@@ -19,6 +19,10 @@ public sealed class VectorBuffers
         RewardTerms = new float[numEnvs * rewardTermCount];
         Terminated = new bool[numEnvs];
         Truncated = new bool[numEnvs];
+        TaskSize = taskSize;
+        PendingTasks = new float[numEnvs * taskSize];
+        CurrentTasks = new float[numEnvs * taskSize];
+        FinishedTasks = new float[numEnvs * taskSize];
     }
 
     public int NumEnvs { get; }
@@ -39,6 +43,22 @@ public sealed class VectorBuffers
 
     public bool[] Terminated { get; }
     public bool[] Truncated { get; }
+
+    /// <summary>Task parameters per env (0 when the envs are not parameterized; see <see cref="Tasks.TaskSpace"/>).</summary>
+    public int TaskSize { get; }
+
+    /// <summary>[NumEnvs x TaskSize]: the task env i starts its next episode with (written by curricula).</summary>
+    public float[] PendingTasks { get; }
+
+    /// <summary>[NumEnvs x TaskSize]: the task of env i's running episode.</summary>
+    public float[] CurrentTasks { get; }
+
+    /// <summary>[NumEnvs x TaskSize]: the task of the episode that ended this step (row valid where Done).</summary>
+    public float[] FinishedTasks { get; }
+
+    public Span<float> PendingTask(int i) => PendingTasks.AsSpan(i * TaskSize, TaskSize);
+    public Span<float> CurrentTask(int i) => CurrentTasks.AsSpan(i * TaskSize, TaskSize);
+    public Span<float> FinishedTask(int i) => FinishedTasks.AsSpan(i * TaskSize, TaskSize);
 
     public bool Done(int i) => Terminated[i] || Truncated[i];
 

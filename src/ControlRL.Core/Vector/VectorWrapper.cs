@@ -14,9 +14,11 @@ public abstract class VectorWrapper(IVectorEnv inner) : IVectorEnv
     public int NumEnvs => Inner.NumEnvs;
     public AutoresetMode AutoresetMode => Inner.AutoresetMode;
     public VectorBuffers Buffers => Inner.Buffers;
+    public Tasks.TaskSpace? TaskSpace => Inner.TaskSpace;
 
     public void Reset(ulong seed)
     {
+        BeforeReset();
         Inner.Reset(seed);
         OnReset();
     }
@@ -29,6 +31,9 @@ public abstract class VectorWrapper(IVectorEnv inner) : IVectorEnv
 
     /// <summary>Returns the actions to pass on; the default passes them through untouched.</summary>
     protected virtual ReadOnlySpan<float> TransformActions(ReadOnlySpan<float> actions) => actions;
+
+    /// <summary>Runs before the inner env resets (e.g. to choose the tasks of the first episodes).</summary>
+    protected virtual void BeforeReset() { }
 
     protected virtual void OnReset() { }
 

@@ -6,7 +6,7 @@ namespace ControlRL.Core.Wrappers;
 /// Truncates an episode after <c>maxSteps</c> steps (Gymnasium's TimeLimit): the step that reaches the limit
 /// reports <c>Truncated</c> unless the env terminated in that same step.
 /// </summary>
-public sealed class TimeLimit : IEnv
+public sealed class TimeLimit : IEnvWrapper
 {
     private readonly IEnv _env;
     private int _elapsed;
