@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   libmujoco-dev          # MuJoCo 2.2.2 (libmujoco.so.2.2.2 + headers for the binding generator)
   g++                    # binding generator, native shims
+  libbox2d-dev           # Box2D 2.4.1 (C++) behind the BipedalWalker shim
   libegl1 libegl-mesa0 libgl1-mesa-dri   # offscreen rendering (EGL surfaceless, llvmpipe)
   libgtk-3-0             # OpenCvSharp4's native runtime
   fontconfig fonts-dejavu-core           # text in learning-curve plots
