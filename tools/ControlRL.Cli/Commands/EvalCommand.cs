@@ -18,6 +18,9 @@ public static class EvalCommand
         var env = new Option<string?>("--env", "-e") { Description = "Evaluate on this env id instead of the checkpoint's." };
         var video = new Option<string?>("--video") { Description = "Record the episodes to this .mp4 file." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var testTasks = new Option<int>("--test-tasks") { Description = "Parameterized envs: one episode on each of N tasks drawn uniformly from the task space (a fixed test set; teachDeepRL uses 50). Replaces --episodes.", DefaultValueFactory = _ => 0 };
+        var testSeed = new Option<ulong>("--test-seed") { Description = "Seed of the test set's tasks.", DefaultValueFactory = _ => 42 };
+        var mastered = new Option<double>("--mastered") { Description = "With --test-tasks: a task is mastered when its return exceeds this.", DefaultValueFactory = _ => 230 };
         episodes.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--episodes must be >= 1.");
@@ -28,7 +31,7 @@ public static class EvalCommand
             Example: controlrl eval runs/Hopper-v5__ppo__1__20260101-120000 --episodes 20
             """)
         {
-            checkpoint, episodes, seed, deterministic, env, video, json,
+            checkpoint, episodes, seed, deterministic, env, video, json, testTasks, testSeed, mastered,
         };
         cmd.SetAction(parse => CommandRunner.Run(services, ct =>
         {
@@ -40,7 +43,8 @@ public static class EvalCommand
             if (envId is not null) CommandRunner.RequireEnv(envs, envId);
             var result = services.Evaluator.Evaluate(new EvalRequest(
                 target.CheckpointDir, target.RunDir, parse.GetValue(episodes), parse.GetValue(seed),
-                parse.GetValue(deterministic), envId, envs, services.Out), ct);
+                parse.GetValue(deterministic), envId, envs, services.Out,
+                Math.Max(0, parse.GetValue(testTasks)), parse.GetValue(testSeed), parse.GetValue(mastered)), ct);
             services.Out.WriteLine(parse.GetValue(json) ? ToJson(result, target.CheckpointDir) : Summary(result));
             return ExitCodes.Ok;
         }));
@@ -51,14 +55,17 @@ public static class EvalCommand
     {
         var (mean, std) = MeanStd(r.EpisodeReturns);
         var (lmean, _) = MeanStd(r.EpisodeLengths.Select(x => (double)x).ToArray());
-        return string.Create(CultureInfo.InvariantCulture,
+        string line = string.Create(CultureInfo.InvariantCulture,
             $"{r.EnvId}: {r.EpisodeReturns.Count} episodes, return {mean:0.00} ± {std:0.00} (min {r.EpisodeReturns.DefaultIfEmpty().Min():0.00}, max {r.EpisodeReturns.DefaultIfEmpty().Max():0.00}), mean length {lmean:0.0}");
+        if (r.MasteredFraction is double f)
+            line += string.Create(CultureInfo.InvariantCulture, $"\nmastered: {100 * f:0.0}% of {r.EpisodeReturns.Count} test tasks (return > {r.MasteredReturn:0.##})");
+        return line;
     }
 
     internal static string ToJson(EvalResult r, string checkpoint)
     {
         var (mean, std) = MeanStd(r.EpisodeReturns);
-        return JsonSerializer.Serialize(new Dictionary<string, object>
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["env_id"] = r.EnvId,
             ["checkpoint"] = checkpoint,
@@ -67,6 +74,8 @@ public static class EvalCommand
             ["std_return"] = std,
             ["returns"] = r.EpisodeReturns,
             ["lengths"] = r.EpisodeLengths,
+            ["tasks"] = r.Tasks,
+            ["mastered_fraction"] = r.MasteredFraction,
         }, new JsonSerializerOptions { WriteIndented = true });
     }
 

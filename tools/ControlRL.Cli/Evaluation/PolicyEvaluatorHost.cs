@@ -49,8 +49,11 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         var actions = new float[env.Buffers.ActionSize];
         var returns = new List<double>();
         var lengths = new List<int>();
-        for (int episode = 0; episode < request.Episodes && !cancellationToken.IsCancellationRequested; episode++)
+        var tasks = request.TestTasks > 0 ? DrawTestSet(env, request, envId) : null;
+        int episodes = tasks?.Count ?? request.Episodes;
+        for (int episode = 0; episode < episodes && !cancellationToken.IsCancellationRequested; episode++)
         {
+            if (tasks is not null) tasks[episode].CopyTo(env.Buffers.PendingTask(0));
             env.Reset(request.Seed + (ulong)episode);
             while (true)
             {
@@ -60,11 +63,30 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
                 {
                     returns.Add(stats.CompletedThisStep[0].Return);
                     lengths.Add(stats.CompletedThisStep[0].Length);
-                    request.Log.WriteLine($"episode {episode}: return {returns[^1]:F2}, length {lengths[^1]}");
+                    string task = tasks is null ? "" : $" task [{string.Join(", ", tasks[episode].Select(x => x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}]";
+                    request.Log.WriteLine($"episode {episode}:{task} return {returns[^1]:F2}, length {lengths[^1]}");
                     break;
                 }
             }
         }
-        return new EvalResult(envId, returns, lengths);
+        return tasks is null
+            ? new EvalResult(envId, returns, lengths)
+            : new EvalResult(envId, returns, lengths, tasks.Take(returns.Count).ToArray(), request.MasteredReturn);
+    }
+
+    // A fixed test set: tasks drawn uniformly from the env's task space with their own seed, independent of the policy.
+    private static List<float[]> DrawTestSet(IVectorEnv env, EvalRequest request, string envId)
+    {
+        var space = env.TaskSpace
+            ?? throw new CliUsageException($"--test-tasks: {envId} has no task parameters (it is not a parameterized env).");
+        var rng = new Rng(request.TestSetSeed);
+        var tasks = new List<float[]>(request.TestTasks);
+        for (int k = 0; k < request.TestTasks; k++)
+        {
+            var t = new float[space.Size];
+            for (int d = 0; d < t.Length; d++) t[d] = (float)rng.Uniform(space.Low[d], space.High[d]);
+            tasks.Add(t);
+        }
+        return tasks;
     }
 }

@@ -8,6 +8,9 @@ namespace ControlRL.Cli.Hosting;
 /// <param name="Seed">Seed of the first episode (episode i uses Seed + i).</param>
 /// <param name="Deterministic">Use the policy's mean action instead of sampling.</param>
 /// <param name="EnvId">Env to evaluate on; null means the env recorded in the checkpoint.</param>
+/// <param name="TestTasks">For parameterized envs: evaluate one episode on each of this many tasks drawn uniformly
+/// from the task space with <paramref name="TestSetSeed"/> (a fixed test set, as teachDeepRL's 50); 0 = off.</param>
+/// <param name="MasteredReturn">A test task counts as mastered when its return exceeds this.</param>
 public sealed record EvalRequest(
     string CheckpointDir,
     string? RunDir,
@@ -16,10 +19,20 @@ public sealed record EvalRequest(
     bool Deterministic,
     string? EnvId,
     EnvRegistry Envs,
-    TextWriter Log);
+    TextWriter Log,
+    int TestTasks = 0,
+    ulong TestSetSeed = 42,
+    double MasteredReturn = 230);
 
 /// <summary>Per-episode results; the CLI prints the summary (mean ± std) and the JSON form.</summary>
-public sealed record EvalResult(string EnvId, IReadOnlyList<double> EpisodeReturns, IReadOnlyList<int> EpisodeLengths);
+/// <param name="Tasks">With a test set: the task of each episode, in order.</param>
+public sealed record EvalResult(string EnvId, IReadOnlyList<double> EpisodeReturns, IReadOnlyList<int> EpisodeLengths,
+    IReadOnlyList<float[]>? Tasks = null, double? MasteredReturn = null)
+{
+    /// <summary>Share of test tasks whose return exceeds <see cref="MasteredReturn"/> (null without a test set).</summary>
+    public double? MasteredFraction => Tasks is null || MasteredReturn is not double m || EpisodeReturns.Count == 0
+        ? null : EpisodeReturns.Count(r => r > m) / (double)EpisodeReturns.Count;
+}
 
 /// <summary>The policy evaluator behind <c>controlrl eval</c>.</summary>
 public interface IEvaluatorHost

@@ -1,0 +1,83 @@
+using ControlRL.Cli.Hosting;
+using ControlRL.Core.Envs;
+using ControlRL.Core.Spaces;
+using ControlRL.Core.Tasks;
+
+namespace ControlRL.Cli.Tests;
+
+/// <summary><c>eval --test-tasks</c>: a fixed, uniformly drawn test set over a parameterized env's task space.</summary>
+public class TestSetEvalTests
+{
+    /// <summary>Return of an episode = 100 * the task's "skill" parameter (10 steps of 10 * skill); mastered above 50.</summary>
+    private sealed class SkillEnv : IParameterizedEnv
+    {
+        private readonly float[] _next = [0.5f];
+        private float _skill;
+        public TaskSpace TaskSpace { get; } = new(["skill"], [0f], [1f]);
+        public EnvSpec Spec { get; } = new("Skill-v0", Box.Uniform(1, 0f, 1f), Box.Uniform(1, -1f, 1f), 0.1, 1, 10, ["skill"]);
+        public void SetTask(ReadOnlySpan<float> task) { TaskSpace.Validate(task, Spec.Id); task.CopyTo(_next); }
+        public void Reset(Span<float> observation, ulong? seed = null) { _skill = _next[0]; observation[0] = _skill; }
+        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+        {
+            observation[0] = _skill;
+            rewardTerms[0] = 10f * _skill;
+            return new StepOutcome(rewardTerms[0], false, false);
+        }
+        public void Dispose() { }
+    }
+
+    private static (int, string, string) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var services = new CliServices
+        {
+            Envs = () =>
+            {
+                var r = new EnvRegistry();
+                r.Register("Skill-v0", () => new SkillEnv());
+                r.Register(FakeEnv.Id, () => new FakeEnv());
+                return r;
+            },
+            Trainer = DefaultHosts.Trainer,
+            Evaluator = DefaultHosts.Evaluator,
+            Benchmarks = DefaultHosts.Benchmarks,
+            Out = o,
+            Err = e,
+            InteractiveConsole = false,
+        };
+        return (CliApp.Run(args, services), o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void MasteredShareMatchesTheTestSetAndTheSameSeedGivesTheSameSet()
+    {
+        using var tmp = new TempDir();
+        var (code, output, error) = Run("train", "--env", "Skill-v0", "--total-timesteps", "64", "--run-dir", tmp.Path,
+            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
+        Assert.True(code == 0, output + error);
+        string run = Directory.GetDirectories(tmp.Path).Single();
+
+        var first = Run("eval", run, "--test-tasks", "20", "--mastered", "50", "--json");
+        var second = Run("eval", run, "--test-tasks", "20", "--mastered", "50", "--json");
+        Assert.True(first.Item1 == 0, first.Item2 + first.Item3);
+        using var doc = System.Text.Json.JsonDocument.Parse(first.Item2[first.Item2.IndexOf('{')..]);
+        var tasks = doc.RootElement.GetProperty("tasks").EnumerateArray().Select(t => t[0].GetSingle()).ToArray();
+        Assert.Equal(20, tasks.Length);
+        double expected = tasks.Count(t => 100 * t > 50) / 20.0;
+        Assert.Equal(expected, doc.RootElement.GetProperty("mastered_fraction").GetDouble(), 6);
+        Assert.Equal(first.Item2[first.Item2.IndexOf('{')..], second.Item2[second.Item2.IndexOf('{')..]);
+    }
+
+    [Fact]
+    public void TestSetOnAnUnparameterizedEnvIsAClearError()
+    {
+        using var tmp = new TempDir();
+        var trained = Run("train", "--env", FakeEnv.Id, "--total-timesteps", "64", "--run-dir", tmp.Path,
+            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
+        Assert.True(trained.Item1 == 0, trained.Item2 + trained.Item3);
+        var (code, _, error) = Run("eval", Directory.GetDirectories(tmp.Path).Single(), "--test-tasks", "5");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("has no task parameters", error);
+    }
+}
