@@ -10,6 +10,7 @@ public static class Registries
         var reg = new EnvRegistry();
         ControlRL.Envs.MuJoCo.MuJoCoEnvs.Register(reg);
         ControlRL.Envs.Classic.ClassicEnvs.Register(reg);
+        ControlRL.Envs.Box2D.Box2DEnvs.Register(reg);
         return reg;
     }
 }
