@@ -67,7 +67,11 @@ public sealed class GaussianMixture
         _logDet = new double[k];
         double sum = 0;
         foreach (double w in _weights) sum += double.IsFinite(w) && w > 0 ? w : 0;
-        for (int c = 0; c < k; c++) _weights[c] = sum > 0 ? (double.IsFinite(_weights[c]) && _weights[c] > 0 ? _weights[c] / sum : 0) : 1.0 / k;
+        // Renormalise only when needed, so saved parameters reload bit for bit.
+        if (Math.Abs(sum - 1) > 1e-12 || _weights.Any(w => !(w >= 0) || !double.IsFinite(w)))
+        {
+            for (int c = 0; c < k; c++) _weights[c] = sum > 0 ? (double.IsFinite(_weights[c]) && _weights[c] > 0 ? _weights[c] / sum : 0) : 1.0 / k;
+        }
         for (int i = 0; i < _means.Length; i++)
         {
             if (!double.IsFinite(_means[i])) _means[i] = 0;
