@@ -80,4 +80,38 @@ public class TestSetEvalTests
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("has no task parameters", error);
     }
+
+    [Fact]
+    public void TrainingWithACurriculumLogsTasksAndDrawsTheTaskSpace()
+    {
+        using var tmp = new TempDir();
+        var (code, output, error) = Run("train", "--env", "Skill-v0", "--curriculum", "alp-gmm", "--total-timesteps", "640",
+            "--run-dir", tmp.Path, "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
+        Assert.True(code == 0, output + error);
+        string run = Directory.GetDirectories(tmp.Path).Single();
+        var rows = File.ReadAllLines(Path.Combine(run, "curriculum.csv"));
+        Assert.Equal("global_step,env,skill,return,progress", rows[0]);
+        Assert.Equal(64, rows.Length - 1); // 640 steps of 10-step episodes
+        Assert.Equal(10, File.ReadAllLines(Path.Combine(run, "curriculum.jsonl")).Length); // one line per update
+        Assert.True(new FileInfo(Path.Combine(run, "plots", "curriculum_tasks.png")).Length > 1000);
+        Assert.Contains("curriculum: \"alp-gmm\"", File.ReadAllText(Path.Combine(run, "config.yaml")));
+    }
+
+    [Fact]
+    public void CurriculumOnAnUnparameterizedEnvIsAClearError()
+    {
+        using var tmp = new TempDir();
+        var (code, _, error) = Run("train", "--env", FakeEnv.Id, "--curriculum", "riac", "--total-timesteps", "64",
+            "--run-dir", tmp.Path, "--set", "num_steps=64", "--set", "num_minibatches=1");
+        Assert.NotEqual(0, code);
+        Assert.Contains("no task parameters", error);
+    }
+
+    [Fact]
+    public void UnknownCurriculumIsRejected()
+    {
+        var (code, _, error) = Run("train", "--env", "Skill-v0", "--curriculum", "alp");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("alp", error);
+    }
 }

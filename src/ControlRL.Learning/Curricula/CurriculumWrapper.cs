@@ -36,6 +36,12 @@ public sealed class CurriculumWrapper : VectorWrapper, IStatefulComponent
 
     public ITeacher Teacher { get; }
 
+    /// <summary>
+    /// Called for each finished episode after the teacher learned from it: env index, task, raw return and the
+    /// teacher's progress signal for it (ALP for ALP-GMM). For logs and plots; the span is valid during the call.
+    /// </summary>
+    public event EpisodeReportedHandler? EpisodeReported;
+
     /// <summary>Episodes reported to the teacher.</summary>
     public long EpisodesReported { get; private set; }
 
@@ -73,6 +79,7 @@ public sealed class CurriculumWrapper : VectorWrapper, IStatefulComponent
             _returns[i] += rewards[i];
             if (!b.Done(i)) continue;
             Teacher.Update(b.FinishedTask(i), _returns[i]);
+            if (EpisodeReported is { } report) report(i, b.FinishedTask(i), _returns[i], Teacher.Diagnostics.LastProgress);
             _returns[i] = 0;
             EpisodesReported++;
             // The env already started its next episode with the old pending task: this one is for the episode after.
@@ -80,3 +87,6 @@ public sealed class CurriculumWrapper : VectorWrapper, IStatefulComponent
         }
     }
 }
+
+/// <summary>See <see cref="CurriculumWrapper.EpisodeReported"/>.</summary>
+public delegate void EpisodeReportedHandler(int envIndex, ReadOnlySpan<float> task, double episodeReturn, double progress);

@@ -52,6 +52,13 @@ public sealed class PpoConfig
     /// <summary>Orthogonal initialisation (CleanRL); false keeps PyTorch's default Linear init (RL-Zoo's ortho_init: false).</summary>
     public bool OrthoInit { get; set; } = true;
 
+    /// <summary>Curriculum teacher choosing the task of each episode of a parameterized env: <c>random</c>,
+    /// <c>alp-gmm</c>, <c>covar-gmm</c> or <c>riac</c>; null trains on the env's default task.</summary>
+    public string? Curriculum { get; set; }
+
+    /// <summary>Returns mapped to [0, 1] before the teacher uses them (teachDeepRL's walker: [-150, 350]).</summary>
+    public double[] CurriculumReturnRange { get; set; } = [-150, 350];
+
     /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; set; } = "cpu";
 
@@ -90,5 +97,9 @@ public sealed class PpoConfig
         Require(Device is "cpu" or "cuda" || Device.StartsWith("cuda:", StringComparison.Ordinal), $"device must be cpu or cuda (got '{Device}').");
         Require(EnvWorkers >= 0, $"env_workers must be >= 0 (got {EnvWorkers}).");
         Require(TorchThreads >= 0, $"torch_threads must be >= 0 (got {TorchThreads}).");
+        Require(Curriculum is null || Curricula.TeacherFactory.Names.Contains(Curriculum),
+            $"curriculum must be one of {string.Join(", ", Curricula.TeacherFactory.Names)} (got '{Curriculum}').");
+        Require(CurriculumReturnRange.Length == 2 && CurriculumReturnRange[0] < CurriculumReturnRange[1],
+            "curriculum_return_range must be [low, high] with low < high.");
     }
 }

@@ -30,6 +30,7 @@ public sealed class PpoTrainer : IDisposable
     private readonly RolloutBuffer _buffer;
     private readonly Device _device;
     private readonly RecordEpisodeStatistics? _episodes;
+    private readonly Curricula.CurriculumWrapper? _curriculum;
     private readonly Queue<double> _recentReturns = new();
     private readonly long[] _permutation;
     private readonly string[] _termTags;
@@ -50,6 +51,7 @@ public sealed class PpoTrainer : IDisposable
         _optimizer = new FlatAdam(policy.parameters(), config.LearningRate, eps: config.AdamEps);
         _buffer = new RolloutBuffer(config.NumSteps, config.NumEnvs, env.Buffers.ObservationSize, env.Buffers.ActionSize);
         _episodes = env.Find<RecordEpisodeStatistics>();
+        _curriculum = env.Find<Curricula.CurriculumWrapper>();
         _permutation = new long[config.BatchSize];
         _termTags = env.Spec.RewardTerms.Select(t => "reward_terms/" + t).ToArray();
         Rng = new Rng(config.Seed ^ 0x5050_0000_0000_0001UL);
@@ -107,6 +109,8 @@ public sealed class PpoTrainer : IDisposable
 
             double sps = (GlobalStep - startStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             Emit("charts/SPS", sps);
+            if (_curriculum is not null)
+                foreach (var (tag, value) in _curriculum.Teacher.Diagnostics.Scalars()) Emit(tag, value);
             Emit("charts/learning_rate", _optimizer.LearningRate);
             Progress?.Invoke(new PpoProgress(GlobalStep, _cfg.TotalTimesteps, Update, _cfg.NumUpdates, sps, RecentReturn));
             bool last = Update == _cfg.NumUpdates;

@@ -17,6 +17,8 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { HelpName = "dir",  Description = "Continue training from a run directory (its latest checkpoint) or a checkpoint directory." };
         var runDir = new Option<string>("--run-dir") { HelpName = "dir",  Description = "Parent folder of run directories.", DefaultValueFactory = _ => "runs" };
         var device = SharedOptions.Device();
+        var curriculum = new Option<string?>("--curriculum") { HelpName = "teacher", Description = "Curriculum over a parameterized env's tasks (e.g. StumpTracks-v0): random, alp-gmm, covar-gmm or riac. Logs curriculum.csv and plots/curriculum_tasks.png." };
+        curriculum.AcceptOnlyFromAmong(ControlRL.Learning.Curricula.TeacherFactory.Names.ToArray());
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar; print a plain progress line every few updates instead." };
 
         var cmd = new Command("train", """
@@ -26,7 +28,7 @@ public static class TrainCommand
             Example: controlrl train --env Hopper-v5 --seed 2 --set learning_rate=1e-4 --set hidden_sizes=[256,256]
             """)
         {
-            env, steps, seed, numEnvs, config, set, resume, runDir, device, noProgress,
+            env, steps, seed, numEnvs, config, set, resume, runDir, device, curriculum, noProgress,
         };
         cmd.SetAction(parse => CommandRunner.Run(services, ct => TrainRunner.Run(services, new TrainArgs
         {
@@ -39,6 +41,7 @@ public static class TrainCommand
             Resume = parse.GetValue(resume),
             RunParent = parse.GetValue(runDir) ?? "runs",
             Device = parse.GetValue(device),
+            Curriculum = parse.GetValue(curriculum),
             NoProgress = parse.GetValue(noProgress),
         }, ct)));
         return cmd;

@@ -19,6 +19,7 @@ public sealed record TrainArgs
     public string RunParent { get; init; } = "runs";
     public string? Device { get; init; }
     public bool NoProgress { get; init; }
+    public string? Curriculum { get; init; }
 
     /// <summary>The explicit flags as config keys (only those given).</summary>
     public Dictionary<string, object?> Flags()
@@ -29,6 +30,7 @@ public sealed record TrainArgs
         if (Seed is { } s) f["seed"] = s;
         if (NumEnvs is { } n) f["num_envs"] = n;
         if (Device is not null) f["device"] = Device;
+        if (Curriculum is not null) f["curriculum"] = Curriculum;
         return f;
     }
 }

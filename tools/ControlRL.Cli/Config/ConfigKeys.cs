@@ -34,7 +34,7 @@ public static class ConfigKeys
         object? converted;
         try
         {
-            converted = Convert(value, prop.PropertyType);
+            converted = Convert(value, prop.PropertyType, IsNullableReference(prop));
         }
         catch (FormatException ex)
         {
@@ -68,12 +68,17 @@ public static class ConfigKeys
         return map;
     }
 
-    private static object? Convert(object? value, Type type)
+    // A `string?` property (e.g. curriculum) takes null / ~ / none like a nullable value type.
+    private static bool IsNullableReference(PropertyInfo p) =>
+        !p.PropertyType.IsValueType && new NullabilityInfoContext().Create(p).WriteState == NullabilityState.Nullable;
+
+    private static object? Convert(object? value, Type type, bool nullableReference = false)
     {
         var nullable = Nullable.GetUnderlyingType(type);
-        if (value is null || (value is string s0 && nullable is not null && IsNullWord(s0)))
+        bool mayBeNull = nullable is not null || nullableReference;
+        if (value is null || (value is string s0 && mayBeNull && IsNullWord(s0)))
         {
-            if (nullable is not null || !type.IsValueType && type != typeof(string)) return null;
+            if (mayBeNull || !type.IsValueType && type != typeof(string)) return null;
             throw new FormatException("a value is required");
         }
         type = nullable ?? type;

@@ -1,4 +1,8 @@
+using ControlRL.Cli.Curriculum;
 using ControlRL.Cli.Hosting;
+using ControlRL.Cli.Plotting;
+using ControlRL.Core.Vector;
+using ControlRL.Learning.Curricula;
 using ControlRL.Learning.Checkpoints;
 using ControlRL.Learning.Ppo;
 using TorchSharp;
@@ -37,14 +41,29 @@ public sealed class PpoTrainerHost : ITrainerHost
             PpoCheckpoint.Save(t, dir);
             lastSaved = dir;
         }
+        using var curriculumLog = env.Find<CurriculumWrapper>() is { } curriculum
+            ? new CurriculumLog(curriculum, request.Run.Root, () => trainer.GlobalStep)
+            : null;
         trainer.Scalar += request.Metrics.Scalar;
         trainer.Progress += p =>
         {
             request.Progress.Update(p.GlobalStep, p.RecentReturn);
             request.Metrics.Flush();
+            curriculumLog?.WriteUpdate();
         };
         trainer.CheckpointDue += Save;
-        trainer.Train(cancellationToken);
+        try
+        {
+            trainer.Train(cancellationToken);
+        }
+        finally
+        {
+            if (curriculumLog is not null)
+            {
+                curriculumLog.Dispose();
+                PlotCurriculum(request);
+            }
+        }
 
         if (cancellationToken.IsCancellationRequested && trainer.Update < cfg.NumUpdates)
         {
@@ -54,5 +73,20 @@ public sealed class PpoTrainerHost : ITrainerHost
         }
         if (lastSaved is not null) request.Log.WriteLine($"checkpoint: {lastSaved}");
         return 0;
+    }
+
+    private static void PlotCurriculum(TrainRequest request)
+    {
+        string csv = Path.Combine(request.Run.Root, CurriculumLog.EpisodesFile);
+        string png = Path.Combine(request.Run.PlotsDir, "curriculum_tasks.png");
+        try
+        {
+            CurriculumPlot.Render(csv, png, $"{request.Config.EnvId}, {request.Config.Curriculum}");
+            request.Log.WriteLine($"curriculum plot: {png}");
+        }
+        catch (CliUsageException e)
+        {
+            request.Log.WriteLine($"note: no curriculum plot drawn: {e.Message}");
+        }
     }
 }
