@@ -114,4 +114,20 @@ public class TestSetEvalTests
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("alp", error);
     }
+
+    [Fact]
+    public void ACurriculumRunResumesWithItsTeacher()
+    {
+        using var tmp = new TempDir();
+        var first = Run("train", "--env", "Skill-v0", "--curriculum", "riac", "--total-timesteps", "320",
+            "--run-dir", tmp.Path, "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
+        Assert.True(first.Item1 == 0, first.Item2 + first.Item3);
+        string run = Directory.GetDirectories(tmp.Path).Single();
+        var second = Run("train", "--resume", run, "--total-timesteps", "640");
+        Assert.True(second.Item1 == 0, second.Item2 + second.Item3);
+        Assert.Contains("resumed at update 5", second.Item2);
+        var rows = File.ReadAllLines(Path.Combine(run, "curriculum.csv"));
+        Assert.Single(rows, r => r.StartsWith("global_step", StringComparison.Ordinal));
+        Assert.Equal(64, rows.Length - 1);
+    }
 }
