@@ -92,7 +92,13 @@ public class TestSetEvalTests
         var rows = File.ReadAllLines(Path.Combine(run, "curriculum.csv"));
         Assert.Equal("global_step,env,skill,return,progress", rows[0]);
         Assert.Equal(64, rows.Length - 1); // 640 steps of 10-step episodes
-        Assert.Equal(10, File.ReadAllLines(Path.Combine(run, "curriculum.jsonl")).Length); // one line per update
+        var updates = File.ReadAllLines(Path.Combine(run, "curriculum.jsonl"));
+        Assert.Equal(10, updates.Length); // one line per update
+        using (var first = System.Text.Json.JsonDocument.Parse(updates[0]))
+        {
+            Assert.Equal(6, first.RootElement.GetProperty("episodes").GetInt32()); // 64 steps: episodes end at 10, 20, ..., 60
+            Assert.InRange(first.RootElement.GetProperty("task_mean")[0].GetDouble(), 0, 1);
+        }
         Assert.True(new FileInfo(Path.Combine(run, "plots", "curriculum_tasks.png")).Length > 1000);
         Assert.Contains("curriculum: \"alp-gmm\"", File.ReadAllText(Path.Combine(run, "config.yaml")));
     }

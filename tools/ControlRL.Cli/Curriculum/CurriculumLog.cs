@@ -8,8 +8,8 @@ namespace ControlRL.Cli.Curriculum;
 /// <summary>
 /// Curriculum diagnostics of a run: <c>curriculum.csv</c> gets one row per finished episode (global step, env,
 /// task parameters, raw return, the teacher's progress signal such as ALP); <c>curriculum.jsonl</c> gets one
-/// line per PPO update with the teacher's state (scalars and its GMM components or RIAC regions). Both append on
-/// resume.
+/// line per PPO update with the distribution of that update's tasks (count, mean, std per parameter) and the
+/// teacher's state (scalars and its GMM components or RIAC regions). Both append on resume.
 /// </summary>
 public sealed class CurriculumLog : IDisposable
 {
@@ -21,6 +21,9 @@ public sealed class CurriculumLog : IDisposable
     private readonly StreamWriter _episodes;
     private readonly StreamWriter _updates;
     private readonly StringBuilder _line = new();
+    private readonly double[] _taskSum;
+    private readonly double[] _taskSumSq;
+    private int _episodesSinceUpdate;
 
     public CurriculumLog(CurriculumWrapper wrapper, string runDirectory, Func<long> globalStep)
     {
@@ -32,6 +35,8 @@ public sealed class CurriculumLog : IDisposable
         if (header)
             _episodes.WriteLine("global_step,env," + string.Join(",", wrapper.Teacher.Space.Names) + ",return,progress");
         _updates = new StreamWriter(Path.Combine(runDirectory, UpdatesFile), append: true, new UTF8Encoding(false));
+        _taskSum = new double[wrapper.Teacher.Space.Size];
+        _taskSumSq = new double[wrapper.Teacher.Space.Size];
         wrapper.EpisodeReported += OnEpisode;
     }
 
@@ -40,7 +45,13 @@ public sealed class CurriculumLog : IDisposable
         var inv = CultureInfo.InvariantCulture;
         _line.Clear();
         _line.Append(_globalStep().ToString(inv)).Append(',').Append(env.ToString(inv));
-        foreach (float t in task) _line.Append(',').Append(t.ToString("R", inv));
+        for (int d = 0; d < task.Length; d++)
+        {
+            _line.Append(',').Append(task[d].ToString("R", inv));
+            _taskSum[d] += task[d];
+            _taskSumSq[d] += (double)task[d] * task[d];
+        }
+        _episodesSinceUpdate++;
         _line.Append(',').Append(episodeReturn.ToString("R", inv)).Append(',').Append(progress.ToString("R", inv));
         _episodes.WriteLine(_line);
     }
@@ -53,6 +64,11 @@ public sealed class CurriculumLog : IDisposable
         {
             ["global_step"] = _globalStep(),
             ["teacher"] = d.Teacher,
+            // The tasks of the episodes that finished during this update: how many, their mean and std per parameter.
+            ["episodes"] = _episodesSinceUpdate,
+            ["task_mean"] = _episodesSinceUpdate == 0 ? null : _taskSum.Select(x => x / _episodesSinceUpdate).ToArray(),
+            ["task_std"] = _episodesSinceUpdate == 0 ? null : _taskSum.Zip(_taskSumSq, (s, q) =>
+                Math.Sqrt(Math.Max(0, q / _episodesSinceUpdate - (s / _episodesSinceUpdate) * (s / _episodesSinceUpdate)))).ToArray(),
             ["scalars"] = d.Scalars(),
             ["components"] = d.Components.Select(c => new Dictionary<string, object?>
             {
@@ -65,6 +81,9 @@ public sealed class CurriculumLog : IDisposable
             }).ToArray(),
         };
         _updates.WriteLine(JsonSerializer.Serialize(entry));
+        Array.Clear(_taskSum);
+        Array.Clear(_taskSumSq);
+        _episodesSinceUpdate = 0;
         _episodes.Flush();
         _updates.Flush();
     }
