@@ -109,7 +109,7 @@ public class TestSetEvalTests
         using var tmp = new TempDir();
         var (code, _, error) = Run("train", "--env", FakeEnv.Id, "--curriculum", "riac", "--total-timesteps", "64",
             "--run-dir", tmp.Path, "--set", "num_steps=64", "--set", "num_minibatches=1");
-        Assert.NotEqual(0, code);
+        Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("no task parameters", error);
     }
 

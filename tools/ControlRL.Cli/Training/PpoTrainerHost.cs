@@ -18,7 +18,7 @@ public sealed class PpoTrainerHost : ITrainerHost
         if (cfg.Device.StartsWith("cuda", StringComparison.Ordinal) && !torch.cuda.is_available())
             throw new CliUsageException("--device cuda: no CUDA device is usable. This build uses TorchSharp-cpu; build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU (see README, GPU).");
         torch.manual_seed((long)(cfg.Seed & long.MaxValue));
-        using var env = PpoEnvironment.Build(request.Envs, cfg);
+        using var env = BuildEnv(request);
         using var policy = PolicyFactory.Create(env.Spec, cfg);
         using var trainer = new PpoTrainer(cfg, env, policy);
         if (request.ResumeCheckpoint is { } ckpt)
@@ -41,7 +41,7 @@ public sealed class PpoTrainerHost : ITrainerHost
             PpoCheckpoint.Save(t, dir);
             lastSaved = dir;
         }
-        using var curriculumLog = env.Find<CurriculumWrapper>() is { } curriculum
+        var curriculumLog = env.Find<CurriculumWrapper>() is { } curriculum
             ? new CurriculumLog(curriculum, request.Run.Root, () => trainer.GlobalStep)
             : null;
         trainer.Scalar += request.Metrics.Scalar;
@@ -73,6 +73,19 @@ public sealed class PpoTrainerHost : ITrainerHost
         }
         if (lastSaved is not null) request.Log.WriteLine($"checkpoint: {lastSaved}");
         return 0;
+    }
+
+    // A curriculum on an env without task parameters is the user's input error, not a crash.
+    private static IVectorEnv BuildEnv(TrainRequest request)
+    {
+        try
+        {
+            return PpoEnvironment.Build(request.Envs, request.Config);
+        }
+        catch (ArgumentException e) when (request.Config.Curriculum is not null && e.Message.Contains("curriculum", StringComparison.Ordinal))
+        {
+            throw new CliUsageException(e.Message);
+        }
     }
 
     private static void PlotCurriculum(TrainRequest request)
