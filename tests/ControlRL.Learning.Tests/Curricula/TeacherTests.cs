@@ -73,28 +73,6 @@ public class TeacherTests
         }
     }
 
-    [Fact]
-    public void NearestNeighbourIsFastForLargeHistories()
-    {
-        var rng = new Rng(1);
-        int d = 12;
-        var index = new NearestNeighborIndex(d);
-        var p = new float[d];
-        for (int i = 0; i < 100_000; i++)
-        {
-            for (int k = 0; k < d; k++) p[k] = (float)rng.NextDouble();
-            index.Add(p);
-        }
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; i < 200; i++)
-        {
-            for (int k = 0; k < d; k++) p[k] = (float)rng.NextDouble();
-            Assert.InRange(index.Nearest(p), 0, 99_999);
-        }
-        double ms = sw.Elapsed.TotalMilliseconds / 200;
-        Assert.True(ms < 5, $"a query over 100k 12-D points took {ms:F2} ms");
-    }
-
     /// <summary>Feeds a teacher FitRate episodes with ALP only inside [0, 0.1]^2 and fits its GMM.</summary>
     private static AlpGmmTeacher TeacherWithHotCorner(double ratio)
     {
