@@ -136,4 +136,22 @@ public class TestSetEvalTests
         Assert.Single(rows, r => r.StartsWith("global_step", StringComparison.Ordinal));
         Assert.Equal(64, rows.Length - 1);
     }
+
+    [Fact]
+    public void AllCheckpointsGiveTheMasteredShareOverSteps()
+    {
+        using var tmp = new TempDir();
+        var trained = Run("train", "--env", "Skill-v0", "--total-timesteps", "256", "--run-dir", tmp.Path,
+            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1", "--set", "checkpoint_every=2");
+        Assert.True(trained.Item1 == 0, trained.Item2 + trained.Item3);
+        string run = Directory.GetDirectories(tmp.Path).Single();
+        var (code, output, error) = Run("eval", run, "--all-checkpoints", "--test-tasks", "10", "--mastered", "50");
+        Assert.True(code == 0, output + error);
+        var rows = File.ReadAllLines(Path.Combine(run, "eval_over_steps.csv"));
+        Assert.Equal("global_step,episodes,mean_return,std_return,mastered_fraction", rows[0]);
+        Assert.Equal(["128", "256"], rows.Skip(1).Select(r => r.Split(',')[0]).ToArray());
+        // The test set does not depend on the policy here (return = 100 * skill), so every checkpoint scores the same.
+        Assert.Single(rows.Skip(1).Select(r => r.Split(',')[4]).Distinct());
+        Assert.True(new FileInfo(Path.Combine(run, "plots", "eval_over_steps.png")).Length > 1000);
+    }
 }

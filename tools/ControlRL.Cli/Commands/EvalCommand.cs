@@ -20,6 +20,7 @@ public static class EvalCommand
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var testTasks = new Option<int>("--test-tasks") { Description = "Parameterized envs: one episode on each of N tasks drawn uniformly from the task space (a fixed test set; teachDeepRL uses 50). Replaces --episodes.", DefaultValueFactory = _ => 0 };
         var testSeed = new Option<ulong>("--test-seed") { Description = "Seed of the test set's tasks.", DefaultValueFactory = _ => 42 };
+        var allCheckpoints = new Option<bool>("--all-checkpoints") { Description = "Evaluate every checkpoint of the run, in step order; writes <run>/eval_over_steps.csv and plots/eval_over_steps.png (with --test-tasks: % mastered over steps)." };
         var mastered = new Option<double>("--mastered") { Description = "With --test-tasks: a task is mastered when its return exceeds this.", DefaultValueFactory = _ => 230 };
         episodes.Validators.Add(r =>
         {
@@ -31,7 +32,7 @@ public static class EvalCommand
             Example: controlrl eval runs/Hopper-v5__ppo__1__20260101-120000 --episodes 20
             """)
         {
-            checkpoint, episodes, seed, deterministic, env, video, json, testTasks, testSeed, mastered,
+            checkpoint, episodes, seed, deterministic, env, video, json, testTasks, testSeed, mastered, allCheckpoints,
         };
         cmd.SetAction(parse => CommandRunner.Run(services, ct =>
         {
@@ -41,10 +42,26 @@ public static class EvalCommand
             string? envId = parse.GetValue(env);
             var envs = services.Envs();
             if (envId is not null) CommandRunner.RequireEnv(envs, envId);
-            var result = services.Evaluator.Evaluate(new EvalRequest(
-                target.CheckpointDir, target.RunDir, parse.GetValue(episodes), parse.GetValue(seed),
+            EvalResult Run(string checkpointDir) => services.Evaluator.Evaluate(new EvalRequest(
+                checkpointDir, target.RunDir, parse.GetValue(episodes), parse.GetValue(seed),
                 parse.GetValue(deterministic), envId, envs, services.Out,
                 Math.Max(0, parse.GetValue(testTasks)), parse.GetValue(testSeed), parse.GetValue(mastered)), ct);
+            if (parse.GetValue(allCheckpoints))
+            {
+                string run = target.RunDir ?? throw new CliUsageException("--all-checkpoints needs a run directory (or a checkpoint inside one).");
+                var rows = new List<(long Step, EvalResult Result)>();
+                foreach (var (step, dir) in RunDirectory.Checkpoints(run))
+                {
+                    var r = Run(dir);
+                    rows.Add((step, r));
+                    services.Out.WriteLine($"step {step}: {Summary(r).Replace("\n", "; ", StringComparison.Ordinal)}");
+                }
+                if (rows.Count == 0) throw new CliUsageException($"run directory '{run}' has no checkpoint yet.");
+                var (csv, png) = Plotting.EvalOverSteps.Write(run, rows);
+                services.Out.WriteLine($"wrote {csv} and {png}");
+                return ExitCodes.Ok;
+            }
+            var result = Run(target.CheckpointDir);
             services.Out.WriteLine(parse.GetValue(json) ? ToJson(result, target.CheckpointDir) : Summary(result));
             return ExitCodes.Ok;
         }));

@@ -77,6 +77,18 @@ public sealed class RunDirectory
             .FirstOrDefault();
     }
 
+    /// <summary>Every complete checkpoint folder of a run with its step number, in step order.</summary>
+    public static IReadOnlyList<(long Step, string Dir)> Checkpoints(string runDir)
+    {
+        string dir = Path.Combine(runDir, "checkpoints");
+        if (!Directory.Exists(dir)) return [];
+        return new DirectoryInfo(dir).EnumerateDirectories()
+            .Where(d => !d.Name.StartsWith('.') && !d.Name.Contains(".tmp", StringComparison.OrdinalIgnoreCase) && StepOf(d.Name) >= 0)
+            .Select(d => (StepOf(d.Name), d.FullName))
+            .OrderBy(x => x.Item1)
+            .ToArray();
+    }
+
     /// <summary>
     /// Interprets --resume: a run folder (its latest checkpoint; training continues in that folder), or a
     /// checkpoint folder (or a file in one). A checkpoint inside some run's checkpoints/ continues that run;
