@@ -26,7 +26,7 @@ if [ "$what" = walker ] || [ "$what" = all ]; then
     $C train --env StumpTracks-v0 --curriculum "$teacher" --seed "$seed" --total-timesteps 3000000 --no-progress \
       --run-dir "$out/stumps-$teacher"
   done; done
-  for run in "$out"/stumps-*/*; do $C eval "$run" --test-tasks 50 --mastered 230 | tail -2; done
+  for run in "$out"/stumps-*/*; do $C eval "$run" --all-checkpoints --test-tasks 50 --mastered 230; done
 fi
 
 if [ "$what" = learning ] || [ "$what" = all ]; then
