@@ -104,6 +104,8 @@ typedef struct {
 #undef MJ_M
 #define MJ_M(n) (MJ_M_MODE ? (n) : 0)
 
+/* collect_model and collect_data repeat their X body on purpose: #nc must stringify the macro argument as
+   mjxmacro.h writes it (e.g. "nuser_body"), which a shared helper macro would expand before stringifying. */
 static int collect_model(array_t* out) {
   int k = 0;
   PROBE_LOCALS
