@@ -232,6 +232,38 @@ public class CliCommandTests
     }
 
     [Fact]
+    public void PlotEvalGroupsRunsByCurriculumAndReportsTheLastMasteredShare()
+    {
+        using var tmp = new TempDir();
+        RunDirectory Run(ulong seed, string? curriculum, params double[] mastered)
+        {
+            var run = RunDirectory.Create(tmp.Path, FakeEnv.Id, seed, new DateTime(2026, 1, 1, 0, 0, (int)seed + (curriculum is null ? 0 : 30)));
+            File.WriteAllText(run.ConfigPath, $"env_id: \"{FakeEnv.Id}\"\ncurriculum: {(curriculum is null ? "null" : $"\"{curriculum}\"")}\ncurriculum_return_range: [-150.0, 350.0]\n");
+            var lines = new List<string> { "global_step,episodes,mean_return,std_return,mastered_fraction" };
+            for (int i = 0; i < mastered.Length; i++) lines.Add($"{(i + 1) * 1000},50,{100 * mastered[i]},10,{mastered[i]}");
+            File.WriteAllLines(Path.Combine(run.Root, "eval_over_steps.csv"), lines);
+            return run;
+        }
+        var a1 = Run(1, "alp-gmm", 0.0, 0.2, 0.4);
+        var a2 = Run(2, "alp-gmm", 0.0, 0.1, 0.2);
+        var r1 = Run(1, null, 0.0, 0.1, 0.1);
+        var cli = new CliHarness();
+        string png = tmp.File("mastered.png");
+        Assert.Equal(0, cli.Run("plot", a1.Root, a2.Root, r1.Root, "--eval", "--out", png));
+        Assert.True(new FileInfo(png).Length > 1000);
+        string text = cli.Out.ToString();
+        // Mean of 40% and 20% with sample std 14.1; the run without a curriculum is its own group.
+        Assert.Contains($"{FakeEnv.Id} (alp-gmm): 2 run(s), final % mastered 30.0 ± 14.1", text);
+        Assert.Contains($"{FakeEnv.Id}: 1 run(s), final % mastered 10.0 ± 0.0", text);
+        Assert.Contains("3 checkpoints to step 3,000", text);
+
+        var missing = new CliHarness();
+        var bare = RunDirectory.Create(tmp.Path, FakeEnv.Id, 9, new DateTime(2026, 1, 2));
+        Assert.Equal(ExitCodes.BadInput, missing.Run("plot", bare.Root, "--eval"));
+        Assert.Contains("--all-checkpoints", missing.Err.ToString());
+    }
+
+    [Fact]
     public void MetricsSinksForRunWriteBothFiles()
     {
         using var tmp = new TempDir();

@@ -2,8 +2,17 @@ using ScottPlot;
 
 namespace ControlRL.Cli.Plotting;
 
-/// <summary>One curve source for <see cref="LearningCurvePlot.RenderGroups"/>: a label and its runs' progress.csv files.</summary>
+/// <summary>One curve source for <see cref="LearningCurvePlot.RenderGroups"/>: a label and its runs' CSV files (progress.csv or eval_over_steps.csv).</summary>
 public sealed record RunGroup(string Label, IReadOnlyList<string> ProgressCsvPaths);
+
+/// <summary>
+/// How <see cref="LearningCurvePlot.RenderGroups"/> draws a column: training returns are noisy per episode and get
+/// smoothed; checkpoint evaluations are already averages and are drawn as measured, optionally scaled (fraction to %).
+/// </summary>
+public sealed record CurveStyle(bool Smooth = true, double Scale = 1, string? YLabel = null)
+{
+    public static readonly CurveStyle Training = new();
+}
 
 /// <summary>
 /// Learning curves as PNG (ScottPlot 5, SkiaSharp's self-contained Linux natives, so no system libraries).
@@ -35,10 +44,12 @@ public static class LearningCurvePlot
     }
 
     /// <summary>One mean ± std band per group (e.g. per env or per variant), for BENCHMARKS.md.</summary>
-    public static void RenderGroups(IReadOnlyList<RunGroup> groups, string pngPath, string? title = null, string tag = DefaultTag)
+    public static void RenderGroups(IReadOnlyList<RunGroup> groups, string pngPath, string? title = null, string tag = DefaultTag, CurveStyle? style = null)
     {
         if (groups.Count == 0) throw new CliUsageException("nothing to plot: no runs given.");
+        style ??= CurveStyle.Training;
         var plot = NewPlot(title ?? "Learning curves", tag);
+        if (style.YLabel is not null) plot.YLabel(style.YLabel);
         for (int g = 0; g < groups.Count; g++)
         {
             var curves = new List<(double[] X, double[] Y)>();
@@ -46,7 +57,8 @@ public static class LearningCurvePlot
             {
                 var (xs, ys) = ProgressCsv.Read(path).Series(tag);
                 if (xs.Length == 0) throw new CliUsageException($"'{path}' has no '{tag}' values to plot.");
-                curves.Add((xs, MovingAverage(ys, SmoothingWindow(ys.Length))));
+                for (int i = 0; i < ys.Length; i++) ys[i] *= style.Scale;
+                curves.Add((xs, style.Smooth ? MovingAverage(ys, SmoothingWindow(ys.Length)) : ys));
             }
             var (grid, mean, std) = MeanStd(curves, points: 200);
             var color = Palette(g);
@@ -61,6 +73,16 @@ public static class LearningCurvePlot
             line.Color = color;
             line.LineWidth = 2;
             line.LegendText = label;
+            if (!style.Smooth)
+            {
+                // Measured points (checkpoint evaluations) stay visible under the interpolated mean.
+                foreach (var (x, y) in curves)
+                {
+                    var pts = plot.Add.ScatterPoints(x, y);
+                    pts.Color = color.WithAlpha(0.5);
+                    pts.MarkerSize = 4;
+                }
+            }
         }
         Save(plot, pngPath);
     }
@@ -129,7 +151,7 @@ public static class LearningCurvePlot
 
     private static void Save(Plot plot, string pngPath)
     {
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Alignment.UpperLeft);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(pngPath));
         if (dir is not null) Directory.CreateDirectory(dir);
         plot.SavePng(pngPath, Width, Height);
