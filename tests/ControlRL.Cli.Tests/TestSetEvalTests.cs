@@ -70,6 +70,31 @@ public class TestSetEvalTests
     }
 
     [Fact]
+    public void TestSetEvalWritesWhichTasksAreMastered()
+    {
+        using var tmp = new TempDir();
+        var (code, output, error) = Run("train", "--env", "Skill-v0", "--total-timesteps", "64", "--run-dir", tmp.Path,
+            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
+        Assert.True(code == 0, output + error);
+        string run = Directory.GetDirectories(tmp.Path).Single();
+        var eval = Run("eval", run, "--test-tasks", "12", "--mastered", "50");
+        Assert.True(eval.Item1 == 0, eval.Item2 + eval.Item3);
+        var rows = File.ReadAllLines(Path.Combine(run, "test_tasks.csv"));
+        Assert.Equal("global_step,skill,return,length,mastered", rows[0]);
+        Assert.Equal(12, rows.Length - 1);
+        foreach (var r in rows.Skip(1).Select(l => l.Split(',')))
+        {
+            Assert.Equal("64", r[0]);
+            double skill = double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture);
+            double ret = double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(100 * skill, ret, 3); // the env's return is 100 * skill
+            Assert.Equal(ret > 50 ? "1" : "0", r[4]);
+        }
+        Assert.True(new FileInfo(Path.Combine(run, "plots", "test_tasks.png")).Length > 1000);
+        Assert.Contains("test_tasks.csv", eval.Item2);
+    }
+
+    [Fact]
     public void TestSetOnAnUnparameterizedEnvIsAClearError()
     {
         using var tmp = new TempDir();

@@ -59,13 +59,24 @@ public static class EvalCommand
                 if (rows.Count == 0) throw new CliUsageException($"run directory '{run}' has no checkpoint yet.");
                 var (csv, png) = Plotting.EvalOverSteps.Write(run, rows);
                 services.Out.WriteLine($"wrote {csv} and {png}");
+                WriteTestTaskMap(services, run, rows[^1].Step, rows[^1].Result);
                 return ExitCodes.Ok;
             }
             var result = Run(target.CheckpointDir);
             services.Out.WriteLine(parse.GetValue(json) ? ToJson(result, target.CheckpointDir) : Summary(result));
+            if (target.RunDir is { } runDir && !parse.GetValue(json))
+                WriteTestTaskMap(services, runDir, RunDirectory.StepOf(target.CheckpointDir), result);
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    // With a test set, the per-task results of the (last) evaluated checkpoint go next to the run's other outputs.
+    private static void WriteTestTaskMap(CliServices services, string runDir, long step, EvalResult r)
+    {
+        if (r.Tasks is null) return;
+        var (csv, png) = Plotting.TestTaskMap.Write(runDir, step, r);
+        services.Out.WriteLine($"wrote {csv} and {png}");
     }
 
     internal static string Summary(EvalResult r)

@@ -71,7 +71,7 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         }
         return tasks is null
             ? new EvalResult(envId, returns, lengths)
-            : new EvalResult(envId, returns, lengths, tasks.Take(returns.Count).ToArray(), request.MasteredReturn);
+            : new EvalResult(envId, returns, lengths, tasks.Take(returns.Count).ToArray(), request.MasteredReturn, env.TaskSpace!.Names);
     }
 
     // A fixed test set: tasks drawn uniformly from the env's task space with their own seed, independent of the policy.

@@ -27,7 +27,7 @@ public sealed record EvalRequest(
 /// <summary>Per-episode results; the CLI prints the summary (mean ± std) and the JSON form.</summary>
 /// <param name="Tasks">With a test set: the task of each episode, in order.</param>
 public sealed record EvalResult(string EnvId, IReadOnlyList<double> EpisodeReturns, IReadOnlyList<int> EpisodeLengths,
-    IReadOnlyList<float[]>? Tasks = null, double? MasteredReturn = null)
+    IReadOnlyList<float[]>? Tasks = null, double? MasteredReturn = null, IReadOnlyList<string>? TaskNames = null)
 {
     /// <summary>Share of test tasks whose return exceeds <see cref="MasteredReturn"/> (null without a test set).</summary>
     public double? MasteredFraction => Tasks is null || MasteredReturn is not double m || EpisodeReturns.Count == 0

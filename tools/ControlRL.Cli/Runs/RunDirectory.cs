@@ -110,8 +110,10 @@ public sealed class RunDirectory
         return new ResumeTarget(full, run);
     }
 
-    private static long StepOf(string name)
+    /// <summary>The step number in a checkpoint folder's name (step_0000065536 → 65536); -1 when it has none.</summary>
+    public static long StepOf(string checkpointDirOrName)
     {
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpointDirOrName));
         int end = name.Length;
         while (end > 0 && !char.IsAsciiDigit(name[end - 1])) end--;
         int start = end;
