@@ -48,6 +48,21 @@ public class ProgressTests
     }
 
     [Fact]
+    public void AResumedRunCountsOnlyTheStepsOfThisProcess()
+    {
+        var now = TimeSpan.FromSeconds(30); // loading the checkpoint took a while
+        var w = new StringWriter();
+        var p = new ConsoleProgress(10_000_000, w, ProgressMode.Plain, clock: () => now, plainEvery: 1);
+        p.StartAt(8_000_000);
+        now = TimeSpan.FromSeconds(40);
+        p.Update(8_100_000);
+        Assert.Equal(10_000, p.StepsPerSecond, 6);
+        string line = w.ToString();
+        Assert.Contains("10,000 SPS", line);
+        Assert.Contains("ETA 00:03:10", line); // 1.9M steps left at 10k/s
+    }
+
+    [Fact]
     public void SilentModeWritesNothing()
     {
         var w = new StringWriter();

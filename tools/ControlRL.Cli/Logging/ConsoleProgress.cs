@@ -27,7 +27,8 @@ public sealed class ConsoleProgress
 
     private readonly TextWriter _out;
     private readonly Func<TimeSpan> _clock;
-    private readonly long _startStep;
+    private long _startStep;
+    private TimeSpan _startTime;
     private readonly int _plainEvery;
     private TimeSpan? _lastDraw;
     private int _lastWidth;
@@ -80,6 +81,16 @@ public sealed class ConsoleProgress
         }
     }
 
+    /// <summary>
+    /// Training resumed at <paramref name="globalStep"/>: steps per second and the ETA count from here, so a resumed
+    /// run does not report the steps of its earlier processes as done in this one.
+    /// </summary>
+    public void StartAt(long globalStep)
+    {
+        _startStep = _step = globalStep;
+        _startTime = _clock();
+    }
+
     /// <summary>Prints a message line without corrupting the bar (the bar is redrawn on the next update).</summary>
     public void Message(string line)
     {
@@ -113,7 +124,7 @@ public sealed class ConsoleProgress
     {
         get
         {
-            double s = _clock().TotalSeconds;
+            double s = (_clock() - _startTime).TotalSeconds;
             return s > 0 ? (_step - _startStep) / s : 0;
         }
     }

@@ -32,6 +32,7 @@ public sealed class PpoTrainerHost : ITrainerHost
                 throw new CliUsageException(e.Message);
             }
             request.Log.WriteLine($"resumed at update {trainer.Update}, step {trainer.GlobalStep}");
+            request.Progress.StartAt(trainer.GlobalStep);
         }
 
         string? lastSaved = null;
