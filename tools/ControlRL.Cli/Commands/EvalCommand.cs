@@ -64,19 +64,20 @@ public static class EvalCommand
             }
             var result = Run(target.CheckpointDir);
             services.Out.WriteLine(parse.GetValue(json) ? ToJson(result, target.CheckpointDir) : Summary(result));
-            if (target.RunDir is { } runDir && !parse.GetValue(json))
-                WriteTestTaskMap(services, runDir, RunDirectory.StepOf(target.CheckpointDir), result);
+            if (target.RunDir is { } runDir)
+                WriteTestTaskMap(services, runDir, RunDirectory.StepOf(target.CheckpointDir), result, quiet: parse.GetValue(json));
             return ExitCodes.Ok;
         }));
         return cmd;
     }
 
-    // With a test set, the per-task results of the (last) evaluated checkpoint go next to the run's other outputs.
-    private static void WriteTestTaskMap(CliServices services, string runDir, long step, EvalResult r)
+    // With a test set, the per-task results of the (last) evaluated checkpoint go next to the run's other outputs,
+    // silently with --json, whose stdout is the JSON document alone.
+    private static void WriteTestTaskMap(CliServices services, string runDir, long step, EvalResult r, bool quiet = false)
     {
         if (r.Tasks is null) return;
         var (csv, png) = Plotting.TestTaskMap.Write(runDir, step, r);
-        services.Out.WriteLine($"wrote {csv} and {png}");
+        if (!quiet) services.Out.WriteLine($"wrote {csv} and {png}");
     }
 
     internal static string Summary(EvalResult r)
