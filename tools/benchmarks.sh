@@ -31,7 +31,7 @@ if [ "$what" = walker ] || [ "$what" = all ]; then
       --set checkpoint_every=10 --no-progress --run-dir "$out/stumps-$teacher"
   done; done
   for run in "$out"/stumps-*/*; do $C eval "$run" --all-checkpoints --test-tasks 50 --mastered 230; done
-  $C plot "$out"/stumps-*/* --eval --out "$out/stumptracks-mastered.png" --title "Stump Tracks: % of 50 test tasks mastered, 3 seeds"
+  $C plot "$out"/stumps-*/* --eval --last 5 --out "$out/stumptracks-mastered.png" --title "Stump Tracks: % of 50 test tasks mastered, 3 seeds"
 fi
 
 if [ "$what" = learning ] || [ "$what" = all ]; then

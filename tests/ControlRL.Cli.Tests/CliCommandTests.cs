@@ -257,6 +257,11 @@ public class CliCommandTests
         Assert.Contains($"{FakeEnv.Id}: 1 run(s), final % mastered 10.0 ± 0.0", text);
         Assert.Contains("3 checkpoints to step 3,000", text);
 
+        var lastTwo = new CliHarness();
+        Assert.Equal(0, lastTwo.Run("plot", a1.Root, a2.Root, "--eval", "--last", "2", "--out", png));
+        // Run means of the last two checkpoints: 30% and 15%; their mean 22.5, sample std 10.6.
+        Assert.Contains($"{FakeEnv.Id} (alp-gmm): 2 run(s), final % mastered 22.5 ± 10.6", lastTwo.Out.ToString());
+
         var missing = new CliHarness();
         var bare = RunDirectory.Create(tmp.Path, FakeEnv.Id, 9, new DateTime(2026, 1, 2));
         Assert.Equal(ExitCodes.BadInput, missing.Run("plot", bare.Root, "--eval"));

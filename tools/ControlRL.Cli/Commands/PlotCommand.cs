@@ -17,7 +17,7 @@ public static class PlotCommand
         var runs = new Argument<string[]>("runs") { Description = "Run directories (or progress.csv files).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out", "-o") { Description = "PNG to write. [default: <run>/plots/learning_curve.png for one run, ./learning_curves.png for several]" };
         var title = new Option<string?>("--title") { Description = "Plot title." };
-        var last = new Option<int>("--last") { Description = "Episodes averaged for each run's final return in the printed summary.", DefaultValueFactory = _ => 10 };
+        var last = new Option<int>("--last") { Description = "Episodes (with --eval: checkpoints, default 1) averaged for each run's final value in the printed summary.", DefaultValueFactory = _ => 10 };
         var tag = new Option<string?>("--tag") { Description = $"CSV column to plot. [default: {LearningCurvePlot.DefaultTag}; with --eval: mastered_fraction, or mean_return when the eval had no test set]" };
         var eval = new Option<bool>("--eval") { Description = $"Plot each run's {EvalOverSteps.CsvName} (written by eval --all-checkpoints) instead of progress.csv." };
         var cmd = new Command("plot", """
@@ -33,7 +33,11 @@ public static class PlotCommand
         cmd.SetAction(parse => CommandRunner.Run(services, _ =>
         {
             var inputs = parse.GetValue(runs)!;
-            if (parse.GetValue(eval)) return PlotEvals(services, inputs, parse.GetValue(output), parse.GetValue(title), parse.GetValue(tag));
+            if (parse.GetValue(eval))
+            {
+                int lastCheckpoints = parse.GetResult(last) is { Implicit: false } ? parse.GetValue(last) : 1;
+                return PlotEvals(services, inputs, parse.GetValue(output), parse.GetValue(title), parse.GetValue(tag), lastCheckpoints);
+            }
             string t = parse.GetValue(tag) ?? LearningCurvePlot.DefaultTag;
             var csvs = inputs.Select(i => CsvOf(i, RunDirectory.ProgressFileName)).ToArray();
             string? outPath = parse.GetValue(output);
@@ -59,7 +63,7 @@ public static class PlotCommand
     }
 
     /// <summary>Checkpoint evaluations of several runs, grouped like learning curves; prints each group's last value.</summary>
-    private static int PlotEvals(CliServices services, string[] inputs, string? outPath, string? title, string? tag)
+    private static int PlotEvals(CliServices services, string[] inputs, string? outPath, string? title, string? tag, int lastCheckpoints)
     {
         var csvs = inputs.Select(i => CsvOf(i, EvalOverSteps.CsvName)).ToArray();
         string t = tag ?? (csvs.All(c => ProgressCsv.Read(c).Series("mastered_fraction").Steps.Length > 0) ? "mastered_fraction" : "mean_return");
@@ -69,7 +73,7 @@ public static class PlotCommand
         outPath ??= csvs.Length == 1 ? Path.Combine(Path.GetDirectoryName(csvs[0])!, "plots", "eval_over_steps.png") : "eval_over_steps.png";
         LearningCurvePlot.RenderGroups(groups, outPath, title ?? (mastered ? "% of test tasks mastered over training" : "Evaluation over training"), t, style);
         services.Out.WriteLine($"wrote {outPath}");
-        services.Out.Write(RunSummary.Format(groups, t, 1, style.Scale, mastered ? "final % mastered" : $"final {t}", "checkpoints"));
+        services.Out.Write(RunSummary.Format(groups, t, Math.Max(1, lastCheckpoints), style.Scale, mastered ? "final % mastered" : $"final {t}", "checkpoints"));
         return ExitCodes.Ok;
     }
 
