@@ -49,14 +49,20 @@ public class TestSetEvalTests
         return (CliApp.Run(args, services), o.ToString(), e.ToString());
     }
 
+    /// <summary>One 64-step update on Skill-v0: a run folder with a checkpoint to evaluate.</summary>
+    private static string TrainTinySkillRun(TempDir tmp)
+    {
+        var (code, output, error) = Run("train", "--env", "Skill-v0", "--total-timesteps", "64", "--run-dir", tmp.Path,
+            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
+        Assert.True(code == 0, output + error);
+        return Directory.GetDirectories(tmp.Path).Single();
+    }
+
     [Fact]
     public void MasteredShareMatchesTheTestSetAndTheSameSeedGivesTheSameSet()
     {
         using var tmp = new TempDir();
-        var (code, output, error) = Run("train", "--env", "Skill-v0", "--total-timesteps", "64", "--run-dir", tmp.Path,
-            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
-        Assert.True(code == 0, output + error);
-        string run = Directory.GetDirectories(tmp.Path).Single();
+        string run = TrainTinySkillRun(tmp);
 
         var first = Run("eval", run, "--test-tasks", "20", "--mastered", "50", "--json");
         var second = Run("eval", run, "--test-tasks", "20", "--mastered", "50", "--json");
@@ -73,10 +79,7 @@ public class TestSetEvalTests
     public void TestSetEvalWritesWhichTasksAreMastered()
     {
         using var tmp = new TempDir();
-        var (code, output, error) = Run("train", "--env", "Skill-v0", "--total-timesteps", "64", "--run-dir", tmp.Path,
-            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "update_epochs=1");
-        Assert.True(code == 0, output + error);
-        string run = Directory.GetDirectories(tmp.Path).Single();
+        string run = TrainTinySkillRun(tmp);
         var eval = Run("eval", run, "--test-tasks", "12", "--mastered", "50");
         Assert.True(eval.Item1 == 0, eval.Item2 + eval.Item3);
         var rows = File.ReadAllLines(Path.Combine(run, "test_tasks.csv"));
