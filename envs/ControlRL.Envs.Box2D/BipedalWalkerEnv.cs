@@ -1,3 +1,4 @@
+using ControlRL.Core.Envs;
 using ControlRL.Core.Random;
 using ControlRL.Core.Spaces;
 using ControlRL.Envs.Box2D.Native;
@@ -36,6 +37,11 @@ public sealed class BipedalWalkerEnv : WalkerEnv
     }
 
     public bool Hardcore { get; }
+
+    /// <summary>The spec, without building an env.</summary>
+    public static EnvSpec Describe(bool hardcore) =>
+        BuildSpec(hardcore ? HardcoreEnvId : EnvId, WalkerMorphology.Default, GymnasiumObservationSpace(),
+            hardcore ? HardcoreMaxEpisodeSteps : MaxEpisodeSteps, GymnasiumNotes);
 
     /// <summary>Gymnasium's declared bounds (velocities +-5, angles +-pi, contacts [0, 5], lidar [-1, 1]).</summary>
     internal static Box GymnasiumObservationSpace()

@@ -24,9 +24,9 @@ public static class Box2DEnvs
     public static void Register(EnvRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.Register(BipedalWalkerEnv.EnvId, () => new BipedalWalkerEnv(hardcore: false));
-        registry.Register(BipedalWalkerEnv.HardcoreEnvId, () => new BipedalWalkerEnv(hardcore: true));
+        registry.Register(BipedalWalkerEnv.EnvId, () => new BipedalWalkerEnv(hardcore: false), () => BipedalWalkerEnv.Describe(false));
+        registry.Register(BipedalWalkerEnv.HardcoreEnvId, () => new BipedalWalkerEnv(hardcore: true), () => BipedalWalkerEnv.Describe(true));
         foreach (var (id, track, morphology) in Tracks)
-            registry.Register(id, () => new ParameterizedWalkerEnv(id, track, morphology()));
+            registry.Register(id, () => new ParameterizedWalkerEnv(id, track, morphology()), () => ParameterizedWalkerEnv.Describe(id, morphology()));
     }
 }

@@ -1,3 +1,4 @@
+using ControlRL.Core.Envs;
 using ControlRL.Core.Random;
 using ControlRL.Core.Spaces;
 using ControlRL.Core.Tasks;
@@ -45,6 +46,10 @@ public sealed class ParameterizedWalkerEnv : WalkerEnv, IParameterizedEnv
         "leg pair reports ground contact (quadru's second pair reads 0); quadru: torque 300, torque penalty 0.00035/8, leg bodies " +
         "created at the interpolated hull x while the hip anchor uses the raw pair x. Hexagon noise comes from the env's Rng " +
         "(teachDeepRL draws it from NumPy's unseeded global generator).";
+
+    /// <summary>The spec, without building an env.</summary>
+    public static EnvSpec Describe(string id, WalkerMorphology morphology) =>
+        BuildSpec(id, morphology, Box.Uniform(morphology.ObservationSize, float.NegativeInfinity, float.PositiveInfinity), MaxEpisodeSteps, TeachNotes);
 
     public ParameterizedWalkerEnv(string id, WalkerTrack track, WalkerMorphology morphology)
         : base(id, morphology, LidarMode.First,

@@ -54,9 +54,13 @@ public abstract unsafe class WalkerEnv : IEnv
         }
         // Unseeded envs draw from fresh entropy (as gymnasium does); Reset(seed) makes episodes reproducible.
         _rng = new Rng((ulong)System.Random.Shared.NextInt64());
-        Spec = new EnvSpec(id, observationSpace, Box.Uniform(morphology.ActionSize, -1f, 1f),
-            1.0 / WalkerConstants.Fps, 1, maxEpisodeSteps, RewardTermNames) { Notes = notes };
+        Spec = BuildSpec(id, morphology, observationSpace, maxEpisodeSteps, notes);
     }
+
+    /// <summary>A walker's spec without building its world (what the registry describes).</summary>
+    internal static EnvSpec BuildSpec(string id, WalkerMorphology morphology, Box observationSpace, int maxEpisodeSteps, string notes) =>
+        new(id, observationSpace, Box.Uniform(morphology.ActionSize, -1f, 1f),
+            1.0 / WalkerConstants.Fps, 1, maxEpisodeSteps, RewardTermNames) { Notes = notes };
 
     public EnvSpec Spec { get; }
 
@@ -79,8 +83,9 @@ public abstract unsafe class WalkerEnv : IEnv
     /// <summary>Called at the start of Reset, before the terrain is generated (applies a pending task).</summary>
     private protected virtual void BeforeReset() { }
 
-    public void Reset(Span<float> observation, ulong? seed = null)
+    public void Reset(ObsRow row, ulong? seed = null)
     {
+        Span<float> observation = row.Float();
         ObjectDisposedException.ThrowIf(_disposed, this);
         RequireLength(observation.Length, Spec.ObservationSpace.FlatSize, "observation");
         if (seed is { } s) _rng.Seed(s);
@@ -97,8 +102,9 @@ public abstract unsafe class WalkerEnv : IEnv
         _prevShaping = Shaping();
     }
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
     {
+        Span<float> observation = row.Float();
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_needsReset)
             throw new InvalidOperationException($"{Id}: Step called before Reset (or after the simulation diverged).");

@@ -29,12 +29,15 @@ public sealed class CartPole : IEnv
     private bool _started;
     private bool _terminated;
 
-    public CartPole()
+    public CartPole() => Spec = Describe();
+
+    /// <summary>The spec, without building an env.</summary>
+    public static EnvSpec Describe()
     {
         // Observation bounds are twice the termination thresholds so a terminal observation is still inside.
         float[] high = [(float)(XThreshold * 2), float.MaxValue, (float)(ThetaThreshold * 2), float.MaxValue];
         var low = high.Select(h => -h).ToArray();
-        Spec = new EnvSpec(Id, new Box(low, high), new Discrete(2), Tau, 1, 500, ["alive"])
+        return new EnvSpec(Id, new Box(low, high), new Discrete(2), Tau, 1, 500, ["alive"])
         {
             Notes = "Gymnasium CartPole-v1 physics (euler). Initial state uniform in (-0.05, 0.05) from ControlRL's "
                 + "xoshiro256** generator, so seeds give different (equally distributed) starts than NumPy's.",
@@ -54,8 +57,9 @@ public sealed class CartPole : IEnv
         _terminated = false;
     }
 
-    public void Reset(Span<float> observation, ulong? seed = null)
+    public void Reset(ObsRow row, ulong? seed = null)
     {
+        Span<float> observation = row.Float();
         if (seed is { } s) _rng.Seed(s);
         _x = _rng.Uniform(-0.05, 0.05);
         _xDot = _rng.Uniform(-0.05, 0.05);
@@ -66,8 +70,9 @@ public sealed class CartPole : IEnv
         Write(observation);
     }
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
     {
+        Span<float> observation = row.Float();
         if (action.Length != 1)
             throw new InvalidActionException($"{Id}: action must hold 1 value (0 = push left, 1 = push right), got {action.Length}.");
         float a = action[0];

@@ -8,7 +8,7 @@ public static class ClassicEnvs
     public static void Register(EnvRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.Register(CartPole.Id, () => new CartPole());
-        registry.Register(Pendulum.Id, () => new Pendulum());
+        registry.Register(CartPole.Id, () => new CartPole(), CartPole.Describe);
+        registry.Register(Pendulum.Id, () => new Pendulum(), Pendulum.Describe);
     }
 }

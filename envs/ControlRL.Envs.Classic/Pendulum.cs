@@ -30,13 +30,17 @@ public sealed class Pendulum : IEnv
     {
         if (!double.IsFinite(gravity)) throw new ArgumentOutOfRangeException(nameof(gravity));
         _g = gravity;
-        Spec = new EnvSpec(Id, new Box([-1f, -1f, -8f], [1f, 1f, 8f]), Box.Uniform(1, -2f, 2f), Dt, 1, 200,
+        Spec = Describe();
+    }
+
+    /// <summary>The spec, without building an env.</summary>
+    public static EnvSpec Describe() =>
+        new(Id, new Box([-1f, -1f, -8f], [1f, 1f, 8f]), Box.Uniform(1, -2f, 2f), Dt, 1, 200,
             ["angle_cost", "velocity_cost", "torque_cost"])
         {
             Notes = "Gymnasium Pendulum-v1 dynamics computed in double (Gymnasium mixes float32 action arithmetic in). "
                 + "Initial state uniform (theta in [-pi, pi], theta_dot in [-1, 1]) from ControlRL's xoshiro256** generator.",
         };
-    }
 
     public EnvSpec Spec { get; }
 
@@ -48,8 +52,9 @@ public sealed class Pendulum : IEnv
         _started = true;
     }
 
-    public void Reset(Span<float> observation, ulong? seed = null)
+    public void Reset(ObsRow row, ulong? seed = null)
     {
+        Span<float> observation = row.Float();
         if (seed is { } s) _rng.Seed(s);
         _theta = _rng.Uniform(-Math.PI, Math.PI);
         _thetaDot = _rng.Uniform(-1.0, 1.0);
@@ -57,8 +62,9 @@ public sealed class Pendulum : IEnv
         Write(observation);
     }
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
     {
+        Span<float> observation = row.Float();
         if (action.Length != 1)
             throw new InvalidActionException($"{Id}: action must hold 1 value (torque), got {action.Length}.");
         if (!float.IsFinite(action[0]))

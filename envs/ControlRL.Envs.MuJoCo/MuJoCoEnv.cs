@@ -62,14 +62,25 @@ public abstract class MuJoCoEnv : IEnv
         // Unseeded envs draw from fresh entropy (as gymnasium does); Reset(seed) makes episodes reproducible.
         _rng = new Rng((ulong)System.Random.Shared.NextInt64());
 
-        Spec = new EnvSpec(
-            id,
+        Spec = BuildSpec(Model, id, frameSkip, observationSize, rewardTerms, notes);
+    }
+
+    private static EnvSpec BuildSpec(MjModel model, string id, int frameSkip, int observationSize,
+        IReadOnlyList<string> rewardTerms, string notes) =>
+        new(id,
             Box.Uniform(observationSize, float.NegativeInfinity, float.PositiveInfinity),
-            BuildActionSpace(Model),
-            Model.Timestep * frameSkip,
+            BuildActionSpace(model),
+            model.Timestep * frameSkip,
             frameSkip,
             DefaultMaxEpisodeSteps,
             rewardTerms) { Notes = notes };
+
+    /// <summary>A task's spec from its MJCF asset alone (no MjData, no env): what the registry describes.</summary>
+    public static EnvSpec DescribeAsset(string id, string assetFile, int frameSkip, int observationSize,
+        IReadOnlyList<string> rewardTerms, string notes)
+    {
+        using var model = MjModel.LoadXml(ResolveAsset(id, assetFile));
+        return BuildSpec(model, id, frameSkip, observationSize, rewardTerms, notes);
     }
 
     public EnvSpec Spec { get; }
@@ -99,8 +110,9 @@ public abstract class MuJoCoEnv : IEnv
     /// <summary>The reference velocity (zeros) that reset noise is added to.</summary>
     protected ReadOnlySpan<double> InitQvel => _initQvel;
 
-    public void Reset(Span<float> observation, ulong? seed = null)
+    public void Reset(ObsRow row, ulong? seed = null)
     {
+        Span<float> observation = row.Float();
         ThrowIfDisposed();
         RequireLength(observation.Length, Spec.ObservationSpace.FlatSize, "observation");
         if (seed is { } s) _rng.Seed(s);
@@ -115,8 +127,9 @@ public abstract class MuJoCoEnv : IEnv
         WriteObservation(observation);
     }
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
     {
+        Span<float> observation = row.Float();
         ThrowIfDisposed();
         if (_needsReset)
             throw new InvalidOperationException($"{Id}: Step called before Reset (or after the simulation diverged).");

@@ -21,11 +21,18 @@ public static class MuJoCoEnvs
     public static void Register(EnvRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.Register(HalfCheetahEnv.EnvId, () => new HalfCheetahEnv());
-        registry.Register(HopperEnv.EnvId, () => new HopperEnv());
-        registry.Register(Walker2dEnv.EnvId, () => new Walker2dEnv());
-        registry.Register(AntEnv.EnvId, () => new AntEnv());
-        registry.Register(HumanoidEnv.EnvId, () => new HumanoidEnv());
-        registry.Register(InvertedPendulumEnv.EnvId, () => new InvertedPendulumEnv());
+        // Specs come from the MJCF assets alone; the registry checks each built env against them.
+        registry.Register(HalfCheetahEnv.EnvId, () => new HalfCheetahEnv(),
+            () => MuJoCoEnv.DescribeAsset(HalfCheetahEnv.EnvId, "half_cheetah.xml", 5, HalfCheetahEnv.ObservationSize, HalfCheetahEnv.RewardTermNames, TaskNotes.Common));
+        registry.Register(HopperEnv.EnvId, () => new HopperEnv(),
+            () => MuJoCoEnv.DescribeAsset(HopperEnv.EnvId, "hopper.xml", 4, HopperEnv.ObservationSize, PlanarWalkerEnv.RewardTermNames, TaskNotes.Common));
+        registry.Register(Walker2dEnv.EnvId, () => new Walker2dEnv(),
+            () => MuJoCoEnv.DescribeAsset(Walker2dEnv.EnvId, "walker2d.xml", 4, Walker2dEnv.ObservationSize, PlanarWalkerEnv.RewardTermNames, TaskNotes.Common));
+        registry.Register(AntEnv.EnvId, () => new AntEnv(),
+            () => MuJoCoEnv.DescribeAsset(AntEnv.EnvId, "ant.xml", 5, AntEnv.ObservationSize, AntEnv.RewardTermNames, TaskNotes.Common));
+        registry.Register(HumanoidEnv.EnvId, () => new HumanoidEnv(),
+            () => MuJoCoEnv.DescribeAsset(HumanoidEnv.EnvId, "humanoid.xml", 5, HumanoidEnv.ObservationSize, HumanoidEnv.RewardTermNames, TaskNotes.Common));
+        registry.Register(InvertedPendulumEnv.EnvId, () => new InvertedPendulumEnv(),
+            () => MuJoCoEnv.DescribeAsset(InvertedPendulumEnv.EnvId, "inverted_pendulum.xml", 2, InvertedPendulumEnv.ObservationSize, InvertedPendulumEnv.RewardTermNames, TaskNotes.Common));
     }
 }

@@ -16,9 +16,10 @@ public class TestSetEvalTests
         public TaskSpace TaskSpace { get; } = new(["skill"], [0f], [1f]);
         public EnvSpec Spec { get; } = new("Skill-v0", Box.Uniform(1, 0f, 1f), Box.Uniform(1, -1f, 1f), 0.1, 1, 10, ["skill"]);
         public void SetTask(ReadOnlySpan<float> task) { TaskSpace.Validate(task, Spec.Id); task.CopyTo(_next); }
-        public void Reset(Span<float> observation, ulong? seed = null) { _skill = _next[0]; observation[0] = _skill; }
-        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+        public void Reset(ObsRow row, ulong? seed = null) { _skill = _next[0]; row.Float()[0] = _skill; }
+        public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
         {
+            Span<float> observation = row.Float();
             observation[0] = _skill;
             rewardTerms[0] = 10f * _skill;
             return new StepOutcome(rewardTerms[0], false, false);

@@ -30,10 +30,11 @@ public sealed class FakeEnv : IEnv
         Notes = "test env",
     };
 
-    public void Reset(Span<float> observation, ulong? seed = null) => observation.Clear();
+    public void Reset(ObsRow row, ulong? seed = null) => row.Float().Clear();
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
     {
+        Span<float> observation = row.Float();
         rewardTerms.Clear();
         return new StepOutcome(0f, false, false);
     }
@@ -44,8 +45,8 @@ public sealed class FakeEnv : IEnv
 public sealed class FakeDiscreteEnv : IEnv
 {
     public EnvSpec Spec { get; } = new("FakeDiscrete-v0", Box.Uniform(4, -5f, 5f), new Discrete(2), 0.02, 1, 500, ["alive"]);
-    public void Reset(Span<float> observation, ulong? seed = null) => observation.Clear();
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms) => new(1f, false, false);
+    public void Reset(ObsRow row, ulong? seed = null) => row.Float().Clear();
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default) => new(1f, false, false);
     public void Dispose() { }
 }
 

@@ -16,8 +16,9 @@ public class EnvCheckerTests
 
         public EnvSpec Spec { get; } = new("Broken-v0", Box.Uniform(2, -1f, 1f), Box.Uniform(1, -1f, 1f), 0.1, 1, 0, ["x", "y"]);
 
-        public void Reset(Span<float> observation, ulong? seed = null)
+        public void Reset(ObsRow row, ulong? seed = null)
         {
+            Span<float> observation = row.Float();
             _resets++;
             if (seed is { } s) _seed = s;
             _t = 0;
@@ -25,8 +26,9 @@ public class EnvCheckerTests
             if (bug != "obs_unwritten") observation[1] = bug == "nondeterministic_reset" ? 0.001f * _resets : 0f;
         }
 
-        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+        public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
         {
+            Span<float> observation = row.Float();
             if (bug == "crash_on_nan" && float.IsNaN(action[0])) throw new IndexOutOfRangeException("oops");
             if (bug != "accepts_nan" && (action.Length != 1 || !float.IsFinite(action[0])))
                 throw new InvalidActionException("bad action");

@@ -23,14 +23,16 @@ public class TaskParameterTests
             task.CopyTo(_next);
         }
 
-        public void Reset(Span<float> observation, ulong? seed = null)
+        public void Reset(ObsRow row, ulong? seed = null)
         {
+            Span<float> observation = row.Float();
             _next.CopyTo(_task, 0);
             _task.CopyTo(observation);
         }
 
-        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+        public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
         {
+            Span<float> observation = row.Float();
             _task.CopyTo(observation);
             rewardTerms[0] = 1f;
             return new StepOutcome(1f, false, false);
@@ -97,8 +99,8 @@ public class TaskParameterTests
     private sealed class TaskEchoEnvPlain : IEnv
     {
         public EnvSpec Spec { get; } = new("Plain-v0", Box.Uniform(2, -1f, 1f), Box.Uniform(1, -1f, 1f), 0.1, 1, 3, ["r"]);
-        public void Reset(Span<float> observation, ulong? seed = null) => observation.Clear();
-        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms) => new(0f, false, false);
+        public void Reset(ObsRow row, ulong? seed = null) => row.Float().Clear();
+        public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default) => new(0f, false, false);
         public void Dispose() { }
     }
 }

@@ -28,8 +28,9 @@ internal sealed class ToyEnv : IEnv
     public float LastAction { get; private set; }
     public bool Disposed { get; private set; }
 
-    public void Reset(Span<float> observation, ulong? seed = null)
+    public void Reset(ObsRow row, ulong? seed = null)
     {
+        Span<float> observation = row.Float();
         if (seed is { } s) _rng.Seed(s);
         LastSeed = seed;
         Resets++;
@@ -38,8 +39,9 @@ internal sealed class ToyEnv : IEnv
         observation[1] = (float)_rng.NextDouble();
     }
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
     {
+        Span<float> observation = row.Float();
         if (action.Length != 1 || !float.IsFinite(action[0]))
             throw new InvalidActionException($"{Spec.Id}: action must be one finite value, got [{string.Join(", ", action.ToArray())}].");
         _steps++;

@@ -1,3 +1,4 @@
+using ControlRL.Core.Spaces;
 using ControlRL.Core.Envs;
 using ControlRL.Core.Vector;
 using ControlRL.Core.Wrappers;
@@ -220,8 +221,8 @@ public class VectorEnvTests
     {
         private readonly ToyEnv _inner = new();
         public EnvSpec Spec => _inner.Spec with { MaxEpisodeSteps = 2 };
-        public void Reset(Span<float> observation, ulong? seed = null) => _inner.Reset(observation, seed);
-        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms) => _inner.Step(action, observation, rewardTerms);
+        public void Reset(ObsRow observation, ulong? seed = null) => _inner.Reset(observation, seed);
+        public StepOutcome Step(ReadOnlySpan<float> action, ObsRow observation, Span<float> rewardTerms, Span<float> info = default) => _inner.Step(action, observation, rewardTerms, info);
         public void Dispose() => _inner.Dispose();
     }
 }

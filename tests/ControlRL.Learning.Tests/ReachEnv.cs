@@ -23,8 +23,9 @@ internal sealed class ReachEnv(int length = 32, bool randomTargets = true) : IEn
         return r;
     }
 
-    public void Reset(Span<float> observation, ulong? seed = null)
+    public void Reset(ObsRow row, ulong? seed = null)
     {
+        Span<float> observation = row.Float();
         if (seed is ulong s) _rng.Seed(s);
         _x = 0f;
         _target = randomTargets ? (float)_rng.Uniform(-2, 2) : 1.5f;
@@ -32,8 +33,9 @@ internal sealed class ReachEnv(int length = 32, bool randomTargets = true) : IEn
         observation[1] = _target;
     }
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
     {
+        Span<float> observation = row.Float();
         if (action.Length != 1 || !float.IsFinite(action[0])) throw new InvalidActionException("Reach-v0: action must be one finite float.");
         float a = Math.Clamp(action[0], -1f, 1f);
         _x = Math.Clamp(_x + 0.5f * a, -10f, 10f);

@@ -23,4 +23,23 @@ public sealed record EnvSpec(
 {
     /// <summary>Free-form notes (e.g. the deviations from the reference implementation).</summary>
     public string Notes { get; init; } = "";
+
+    /// <summary>Per-step info metrics the env reports beside its reward terms, in buffer order.</summary>
+    public IReadOnlyList<InfoSpec> Info { get; init; } = [];
 }
+
+/// <summary>How an info metric's per-step values become one number per episode.</summary>
+public enum InfoAggregation
+{
+    /// <summary>The value of the episode's last step (e.g. <c>is_success</c>, route completion).</summary>
+    Last,
+
+    /// <summary>The sum over the episode (e.g. a count of infractions).</summary>
+    Sum,
+
+    Max,
+    Mean,
+}
+
+/// <summary>A named per-step fact that is not reward, and how episodes aggregate it (logged as <c>info/{Name}</c>).</summary>
+public sealed record InfoSpec(string Name, InfoAggregation Aggregation = InfoAggregation.Last, string Description = "");

@@ -1,3 +1,5 @@
+using ControlRL.Core.Spaces;
+
 namespace ControlRL.Core.Envs;
 
 /// <summary>Result of one env step. Terminated: the MDP ended (no bootstrap). Truncated: cut short (bootstrap).</summary>
@@ -5,8 +7,11 @@ public readonly record struct StepOutcome(float Reward, bool Terminated, bool Tr
 
 /// <summary>
 /// A single environment, Gymnasium-style but allocation-free: the caller owns the buffers.
-/// Observations and actions are flat float32 vectors of the spec's space sizes; reward terms are written in the
-/// order of <see cref="EnvSpec.RewardTerms"/> (their weighted sum is the reward).
+/// The env writes its observation into <see cref="ObsRow"/> slots typed by its observation space (a flat float
+/// span for float Box spaces; per-key float/uint8/int32 rows for images and Dict spaces); actions are float32
+/// vectors of the action space's size. Reward terms are written in the order of <see cref="EnvSpec.RewardTerms"/>;
+/// info metrics (facts that are not reward: success, route completion, infractions) in the order of
+/// <see cref="EnvSpec.Info"/>.
 /// </summary>
 public interface IEnv : IDisposable
 {
@@ -16,10 +21,23 @@ public interface IEnv : IDisposable
     /// Starts an episode and writes its first observation. A seed re-seeds the env's generator (as
     /// <c>reset(seed=...)</c>); without one the generator continues, so episodes differ.
     /// </summary>
-    void Reset(Span<float> observation, ulong? seed = null);
+    void Reset(ObsRow observation, ulong? seed = null);
 
-    /// <summary>Advances one step. Throws <see cref="InvalidActionException"/> for a NaN/infinite or misshaped action.</summary>
-    StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms);
+    /// <summary>
+    /// Advances one step. Throws <see cref="InvalidActionException"/> for a NaN/infinite or misshaped action.
+    /// <paramref name="info"/> has one slot per <see cref="EnvSpec.Info"/> entry (empty when the caller wants none).
+    /// </summary>
+    StepOutcome Step(ReadOnlySpan<float> action, ObsRow observation, Span<float> rewardTerms, Span<float> info = default);
+}
+
+/// <summary>
+/// An env that can skip drawing its next observation (physics and reward still run): an action-repeat wrapper
+/// sets <see cref="SkipObservation"/> for the frames the agent never sees, so pixel envs render only what is used.
+/// </summary>
+public interface IObservationSkipping
+{
+    /// <summary>While true, Step leaves the observation slots untouched.</summary>
+    bool SkipObservation { get; set; }
 }
 
 /// <summary>An action the env refuses (NaN, infinite, wrong length, out of a discrete range).</summary>

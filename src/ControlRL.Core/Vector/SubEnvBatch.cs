@@ -1,3 +1,4 @@
+using ControlRL.Core.Spaces;
 using ControlRL.Core.Envs;
 using ControlRL.Core.Tasks;
 
@@ -41,7 +42,7 @@ internal sealed class SubEnvBatch
             if ((_tasks[i] is null) != (TaskSpace is null) || (_tasks[i] is { } t && t.TaskSpace.Describe() != TaskSpace!.Describe()))
                 throw new ArgumentException($"Sub-env {i} does not share sub-env 0's task space ({TaskSpace?.Describe() ?? "none"}).", nameof(envs));
         }
-        Buffers = new VectorBuffers(_envs.Length, Spec.ObservationSpace.FlatSize, Spec.ActionSpace.FlatSize, Spec.RewardTerms.Count, TaskSpace?.Size ?? 0);
+        Buffers = new VectorBuffers(_envs.Length, Spec.ObservationSpace, Spec.ActionSpace.FlatSize, Spec.RewardTerms.Count, Spec.Info.Count, TaskSpace?.Size ?? 0);
         if (TaskSpace is not null)
         {
             float[] center = TaskSpace.Center();
@@ -71,6 +72,8 @@ internal sealed class SubEnvBatch
             return $"observation space {b.ObservationSpace.Describe()} vs {a.ObservationSpace.Describe()}";
         if (a.ActionSpace.Describe() != b.ActionSpace.Describe())
             return $"action space {b.ActionSpace.Describe()} vs {a.ActionSpace.Describe()}";
+        if (!a.Info.Select(x => x.Name).SequenceEqual(b.Info.Select(x => x.Name), StringComparer.Ordinal))
+            return $"info [{string.Join(", ", b.Info.Select(x => x.Name))}] vs [{string.Join(", ", a.Info.Select(x => x.Name))}]";
         if (!a.RewardTerms.SequenceEqual(b.RewardTerms, StringComparer.Ordinal))
             return $"reward terms [{string.Join(", ", b.RewardTerms)}] vs [{string.Join(", ", a.RewardTerms)}]";
         if (a.MaxEpisodeSteps != b.MaxEpisodeSteps) return $"time limit {b.MaxEpisodeSteps} vs {a.MaxEpisodeSteps}";
@@ -86,7 +89,7 @@ internal sealed class SubEnvBatch
             try
             {
                 ApplyPendingTask(i);
-                _envs[i].Reset(b.Observation(i), unchecked(seed + (ulong)i));
+                _envs[i].Reset(b.Obs.Row(i), unchecked(seed + (ulong)i));
             }
             catch (Exception e)
             {
@@ -96,6 +99,7 @@ internal sealed class SubEnvBatch
             b.Terminated[i] = false;
             b.Truncated[i] = false;
             b.RewardTermRow(i).Clear();
+            b.InfoRow(i).Clear();
         }
     }
 
@@ -109,11 +113,12 @@ internal sealed class SubEnvBatch
         int a = b.ActionSize;
         for (int i = lo; i < hi; i++)
         {
-            Span<float> obs = b.Observation(i);
+            ObsRow obs = b.Obs.Row(i);
+            b.InfoRow(i).Clear();
             StepOutcome r;
             try
             {
-                r = _envs[i].Step(actions.Slice(i * a, a), obs, b.RewardTermRow(i));
+                r = _envs[i].Step(actions.Slice(i * a, a), obs, b.RewardTermRow(i), b.InfoRow(i));
             }
             catch (Exception e)
             {
@@ -124,7 +129,7 @@ internal sealed class SubEnvBatch
             b.Truncated[i] = r.Truncated;
             if (r.Terminated || r.Truncated)
             {
-                obs.CopyTo(b.FinalObservation(i));
+                b.Obs.CopyRow(i, b.FinalObs, i);
                 if (b.TaskSize > 0) b.CurrentTask(i).CopyTo(b.FinishedTask(i));
                 try
                 {

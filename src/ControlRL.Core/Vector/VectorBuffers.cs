@@ -1,20 +1,31 @@
+using ControlRL.Core.Spaces;
+
 namespace ControlRL.Core.Vector;
 
 /// <summary>
-/// The batched results of a vector env, struct-of-arrays. Row i belongs to sub-env i.
-/// Wrappers transform these arrays in place, innermost first.
+/// The batched results of a vector env, struct-of-arrays. Row i belongs to sub-env i. Observations are typed
+/// per leaf of the observation space (<see cref="ObservationBatch"/>); a flat float task also sees them as one
+/// <c>float[]</c> (<see cref="Observations"/>). Wrappers transform these arrays in place, innermost first.
 /// </summary>
 public sealed class VectorBuffers
 {
+    /// <summary>Buffers for a flat float observation of <paramref name="observationSize"/> values.</summary>
     public VectorBuffers(int numEnvs, int observationSize, int actionSize, int rewardTermCount, int taskSize = 0)
+        : this(numEnvs, Box.Uniform(observationSize, float.NegativeInfinity, float.PositiveInfinity), actionSize, rewardTermCount, 0, taskSize) { }
+
+    public VectorBuffers(int numEnvs, Space observationSpace, int actionSize, int rewardTermCount, int infoCount, int taskSize = 0)
     {
         if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "A vector env needs at least one sub-env.");
+        ArgumentNullException.ThrowIfNull(observationSpace);
         NumEnvs = numEnvs;
-        ObservationSize = observationSize;
+        ObservationSpace = observationSpace;
+        ObservationSize = observationSpace.FlatSize;
         ActionSize = actionSize;
         RewardTermCount = rewardTermCount;
-        Observations = new float[numEnvs * observationSize];
-        FinalObservations = new float[numEnvs * observationSize];
+        InfoCount = infoCount;
+        Obs = new ObservationBatch(observationSpace, numEnvs);
+        FinalObs = new ObservationBatch(observationSpace, numEnvs);
+        Info = new float[numEnvs * infoCount];
         Rewards = new float[numEnvs];
         RewardTerms = new float[numEnvs * rewardTermCount];
         Terminated = new bool[numEnvs];
@@ -26,15 +37,33 @@ public sealed class VectorBuffers
     }
 
     public int NumEnvs { get; }
+    public Space ObservationSpace { get; }
+
+    /// <summary>Values per observation over all leaves (the flat size of a flat float task).</summary>
     public int ObservationSize { get; }
     public int ActionSize { get; }
     public int RewardTermCount { get; }
 
-    /// <summary>[NumEnvs x ObservationSize]: the observation to act on next.</summary>
-    public float[] Observations { get; }
+    /// <summary>Info metrics per env (<see cref="Envs.EnvSpec.Info"/>).</summary>
+    public int InfoCount { get; }
 
-    /// <summary>[NumEnvs x ObservationSize]: last observation of an episode that ended this step (row valid where Done).</summary>
-    public float[] FinalObservations { get; }
+    /// <summary>The observations to act on next, one typed array per leaf.</summary>
+    public ObservationBatch Obs { get; }
+
+    /// <summary>Last observations of episodes that ended this step (row valid where Done).</summary>
+    public ObservationBatch FinalObs { get; }
+
+    /// <summary>True when observations are one float32 leaf (<see cref="Observations"/> is usable).</summary>
+    public bool IsFlatFloat => Obs.IsFlatFloat;
+
+    /// <summary>[NumEnvs x ObservationSize]: the observation to act on next (flat float tasks only).</summary>
+    public float[] Observations => IsFlatFloat ? Obs.Floats() : throw NotFlat();
+
+    /// <summary>[NumEnvs x ObservationSize]: final observations of episodes that ended this step (flat float tasks only).</summary>
+    public float[] FinalObservations => IsFlatFloat ? FinalObs.Floats() : throw NotFlat();
+
+    /// <summary>[NumEnvs x InfoCount]: this step's info metrics.</summary>
+    public float[] Info { get; }
 
     public float[] Rewards { get; }
 
@@ -65,4 +94,8 @@ public sealed class VectorBuffers
     public Span<float> Observation(int i) => Observations.AsSpan(i * ObservationSize, ObservationSize);
     public Span<float> FinalObservation(int i) => FinalObservations.AsSpan(i * ObservationSize, ObservationSize);
     public Span<float> RewardTermRow(int i) => RewardTerms.AsSpan(i * RewardTermCount, RewardTermCount);
+    public Span<float> InfoRow(int i) => Info.AsSpan(i * InfoCount, InfoCount);
+
+    private InvalidOperationException NotFlat() =>
+        new($"Observations are {ObservationSpace.Describe()}, not one float32 vector: use Obs / FinalObs (typed per key).");
 }

@@ -1,4 +1,5 @@
 using ControlRL.Core.Envs;
+using ControlRL.Core.Spaces;
 
 namespace ControlRL.Core.Wrappers;
 
@@ -25,15 +26,15 @@ public sealed class TimeLimit : IEnvWrapper
     public int ElapsedSteps => _elapsed;
     public IEnv Inner => _env;
 
-    public void Reset(Span<float> observation, ulong? seed = null)
+    public void Reset(ObsRow observation, ulong? seed = null)
     {
         _elapsed = 0;
         _env.Reset(observation, seed);
     }
 
-    public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+    public StepOutcome Step(ReadOnlySpan<float> action, ObsRow observation, Span<float> rewardTerms, Span<float> info = default)
     {
-        var r = _env.Step(action, observation, rewardTerms);
+        var r = _env.Step(action, observation, rewardTerms, info);
         _elapsed++;
         return _elapsed >= MaxSteps && !r.Terminated ? r with { Truncated = true } : r;
     }

@@ -25,14 +25,16 @@ public class CurriculumWrapperTests
             task.CopyTo(_next);
         }
 
-        public void Reset(Span<float> observation, ulong? seed = null)
+        public void Reset(ObsRow row, ulong? seed = null)
         {
+            Span<float> observation = row.Float();
             _level = _next[0];
             observation[0] = _level;
         }
 
-        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms)
+        public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
         {
+            Span<float> observation = row.Float();
             observation[0] = _level;
             rewardTerms[0] = _level;
             return new StepOutcome(_level, false, false);
@@ -169,8 +171,8 @@ public class CurriculumWrapperTests
     private sealed class PlainEnv : IEnv
     {
         public EnvSpec Spec { get; } = new("Plain-v0", Box.Uniform(1, -1f, 1f), Box.Uniform(1, -1f, 1f), 0.1, 1, 3, ["r"]);
-        public void Reset(Span<float> observation, ulong? seed = null) => observation.Clear();
-        public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation, Span<float> rewardTerms) => new(0f, false, false);
+        public void Reset(ObsRow row, ulong? seed = null) => row.Float().Clear();
+        public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default) => new(0f, false, false);
         public void Dispose() { }
     }
 }
