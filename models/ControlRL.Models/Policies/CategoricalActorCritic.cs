@@ -26,10 +26,14 @@ public sealed class CategoricalActorCritic : ActorCritic
     public override int ActionSize => 1;
     public int NumActions { get; }
 
-    public override Tensor GetValue(Tensor observations) => critic.forward(observations).squeeze(-1);
+    public override string Kind => "categorical";
+    public override bool HasManagedActor => true;
 
-    public override PolicyEvaluation Evaluate(Tensor observations, Tensor actions)
+    public override Tensor GetValue(Tensor[] observations) => critic.forward(Flat(observations, Kind)).squeeze(-1);
+
+    public override PolicyEvaluation Evaluate(Tensor[] obs, Tensor actions)
     {
+        var observations = Flat(obs, Kind);
         var logProbs = actor.forward(observations).log_softmax(-1);
         var index = actions.reshape(-1, 1).to_type(ScalarType.Int64);
         var logProb = logProbs.gather(-1, index).squeeze(-1);
@@ -38,8 +42,16 @@ public sealed class CategoricalActorCritic : ActorCritic
         return new PolicyEvaluation(logProb, entropy, value);
     }
 
-    public override Tensor DeterministicAction(Tensor observations) =>
-        actor.forward(observations).argmax(-1, keepdim: true).to_type(ScalarType.Float32);
+    public override Tensor DeterministicAction(Tensor[] observations) =>
+        actor.forward(Flat(observations, Kind)).argmax(-1, keepdim: true).to_type(ScalarType.Float32);
+
+    public override ActionSample Sample(Tensor[] observations, Generator? generator)
+    {
+        var probs = actor.forward(Flat(observations, Kind)).softmax(-1);
+        var action = multinomial(probs, 1, generator: generator).to_type(ScalarType.Float32);
+        var e = Evaluate(observations, action);
+        return new ActionSample(action, e.LogProb, e.Value);
+    }
 
     public override ManagedPolicy SnapshotActor() => new ManagedCategoricalPolicy(actor.ToManaged());
 

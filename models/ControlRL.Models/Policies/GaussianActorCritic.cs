@@ -31,10 +31,14 @@ public sealed class GaussianActorCritic : ActorCritic
     public override int ObservationSize { get; }
     public override int ActionSize { get; }
 
-    public override Tensor GetValue(Tensor observations) => critic.forward(observations).squeeze(-1);
+    public override string Kind => "gaussian";
+    public override bool HasManagedActor => true;
 
-    public override PolicyEvaluation Evaluate(Tensor observations, Tensor actions)
+    public override Tensor GetValue(Tensor[] observations) => critic.forward(Flat(observations, Kind)).squeeze(-1);
+
+    public override PolicyEvaluation Evaluate(Tensor[] obs, Tensor actions)
     {
+        var observations = Flat(obs, Kind);
         var mean = actor_mean.forward(observations);
         var logStd = actor_logstd.expand_as(mean);
         // log N(a; mu, sigma) summed over action dims; entropy of a diagonal Gaussian.
@@ -45,7 +49,16 @@ public sealed class GaussianActorCritic : ActorCritic
         return new PolicyEvaluation(logProb, entropy, value);
     }
 
-    public override Tensor DeterministicAction(Tensor observations) => actor_mean.forward(observations);
+    public override Tensor DeterministicAction(Tensor[] observations) => actor_mean.forward(Flat(observations, Kind));
+
+    public override ActionSample Sample(Tensor[] observations, Generator? generator)
+    {
+        var obs = Flat(observations, Kind);
+        var mean = actor_mean.forward(obs);
+        var action = mean + actor_logstd.exp() * randn(mean.shape, generator: generator, dtype: mean.dtype, device: mean.device);
+        var e = Evaluate(observations, action);
+        return new ActionSample(action, e.LogProb, e.Value);
+    }
 
     public Mlp ActorMean => actor_mean;
     public Parameter LogStd => actor_logstd;
