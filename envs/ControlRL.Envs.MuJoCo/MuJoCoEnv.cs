@@ -120,6 +120,27 @@ public abstract class MuJoCoEnv : IEnv
         // mj_resetData, then the task's noisy state, then mj_forward (Gymnasium's reset + set_state).
         Data.Reset();
         ResetModel(_rng, Data.Qpos, Data.Qvel);
+        FinishReset(observation);
+    }
+
+    /// <summary>
+    /// Reset to a given state instead of a noisy one (Gymnasium's reset with <c>set_state(qpos, qvel)</c>):
+    /// lets tests start an episode from exactly the state a reference starts from.
+    /// </summary>
+    internal void ResetToState(ReadOnlySpan<double> qpos, ReadOnlySpan<double> qvel, Span<float> observation)
+    {
+        ThrowIfDisposed();
+        if (qpos.Length != Model.Nq || qvel.Length != Model.Nv)
+            throw new ArgumentException($"{Id}: state needs {Model.Nq} qpos and {Model.Nv} qvel values.");
+        RequireLength(observation.Length, Spec.ObservationSpace.FlatSize, "observation");
+        Data.Reset();
+        qpos.CopyTo(Data.Qpos);
+        qvel.CopyTo(Data.Qvel);
+        FinishReset(observation);
+    }
+
+    private void FinishReset(Span<float> observation)
+    {
         Data.Forward();
         Data.ClearWarnings();
         _steps = 0;
