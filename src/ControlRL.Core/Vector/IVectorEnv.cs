@@ -35,6 +35,28 @@ public interface IVectorEnv : IDisposable
     /// <summary>Resets every sub-env (env i with seed + i) and fills <see cref="VectorBuffers.Observations"/>.</summary>
     void Reset(ulong seed);
 
-    /// <summary>Steps every sub-env with its slice of <paramref name="actions"/> ([NumEnvs x action size]).</summary>
-    void Step(ReadOnlySpan<float> actions);
+    /// <summary>
+    /// Steps every sub-env with its slice of <paramref name="actions"/> ([NumEnvs x action size]):
+    /// <see cref="StepAsync"/> then <see cref="StepWait"/>.
+    /// </summary>
+    void Step(ReadOnlySpan<float> actions)
+    {
+        StepAsync(actions);
+        StepWait();
+    }
+
+    /// <summary>
+    /// Sends a step (EnvPool's send): the actions are copied, so the caller may reuse its buffer at once. A
+    /// remote env returns as soon as the request is on the wire, so the learner can work while simulators run;
+    /// in-process envs may start the work here or do all of it in <see cref="StepWait"/>. Buffers must not be read
+    /// until StepWait returns.
+    /// </summary>
+    void StepAsync(ReadOnlySpan<float> actions);
+
+    /// <summary>
+    /// Waits for the step sent by <see cref="StepAsync"/> and fills <see cref="Buffers"/> (EnvPool's recv).
+    /// A remote env that does not answer within <paramref name="timeout"/> throws a
+    /// <see cref="Envs.SimulatorException"/>; in-process steps cannot be abandoned midway and ignore it.
+    /// </summary>
+    void StepWait(TimeSpan? timeout = null);
 }

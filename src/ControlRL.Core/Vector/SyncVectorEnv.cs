@@ -9,13 +9,16 @@ namespace ControlRL.Core.Vector;
 public sealed class SyncVectorEnv : IVectorEnv
 {
     private readonly SubEnvBatch _batch;
+    private readonly float[] _actions;
     private bool _needsReset = true;
+    private bool _pending;
     private bool _disposed;
 
     /// <param name="envs">Sub-envs with identical specs; the vector env owns and disposes them.</param>
     public SyncVectorEnv(IReadOnlyList<IEnv> envs)
     {
         _batch = new SubEnvBatch(envs);
+        _actions = new float[_batch.Count * _batch.Buffers.ActionSize];
     }
 
     public EnvSpec Spec => _batch.Spec;
@@ -36,10 +39,29 @@ public sealed class SyncVectorEnv : IVectorEnv
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         VectorChecks.CheckStep(actions, Buffers, _needsReset, Spec.Id);
+        if (_pending) throw new InvalidOperationException($"{Spec.Id}: a step sent with StepAsync is still waiting for StepWait.");
         // A sub-env that threw is mid-episode in an unknown state: require a Reset before stepping on.
         _needsReset = true;
         _batch.StepRange(0, NumEnvs, actions);
         _needsReset = false;
+    }
+
+    // In-process and single-threaded: the work happens in StepWait, on the caller's thread.
+    public void StepAsync(ReadOnlySpan<float> actions)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        VectorChecks.CheckStep(actions, Buffers, _needsReset, Spec.Id);
+        if (_pending) throw new InvalidOperationException($"{Spec.Id}: StepAsync called twice without StepWait.");
+        actions.CopyTo(_actions);
+        _pending = true;
+    }
+
+    public void StepWait(TimeSpan? timeout = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_pending) throw new InvalidOperationException($"{Spec.Id}: StepWait called without a StepAsync.");
+        _pending = false;
+        Step(_actions);
     }
 
     public void Dispose()

@@ -33,6 +33,7 @@ public sealed class ThreadedVectorEnv : IVectorEnv
     private Op _op;
     private ulong _seed;
     private bool _needsReset = true;
+    private bool _sent;
     private bool _disposed;
 
     /// <param name="envs">Sub-envs with identical specs; the vector env owns and disposes them.</param>
@@ -80,21 +81,48 @@ public sealed class ThreadedVectorEnv : IVectorEnv
 
     public void Step(ReadOnlySpan<float> actions)
     {
+        StepAsync(actions);
+        StepWait();
+    }
+
+    // The workers start on their slices at once; the caller's own slice runs in StepWait, so work between the
+    // two calls overlaps with the workers' stepping.
+    public void StepAsync(ReadOnlySpan<float> actions)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         VectorChecks.CheckStep(actions, Buffers, _needsReset, Spec.Id);
+        if (_sent) throw new InvalidOperationException($"{Spec.Id}: StepAsync called twice without StepWait.");
         actions.CopyTo(_actions);
         _needsReset = true;
-        Run(Op.Step);
+        _sent = true;
+        Publish(Op.Step);
+    }
+
+    public void StepWait(TimeSpan? timeout = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_sent) throw new InvalidOperationException($"{Spec.Id}: StepWait called without a StepAsync.");
+        _sent = false;
+        Join();
         _needsReset = false;
     }
 
     private void Run(Op op)
     {
+        Publish(op);
+        Join();
+    }
+
+    private void Publish(Op op)
+    {
         _op = op;
         Volatile.Write(ref _pending, Workers);
         Interlocked.Increment(ref _generation); // full fence: workers see _op, _seed, _actions and _pending
         for (int w = 0; w < _wake.Length; w++) _wake[w].Set();
+    }
 
+    private void Join()
+    {
         RunSlice(0);
 
         if (Volatile.Read(ref _pending) != 0) WaitForWorkers();

@@ -4,11 +4,13 @@ namespace ControlRL.Core.Vector;
 
 /// <summary>
 /// Base of vector-env wrappers: forwards to <see cref="Inner"/> and then lets the wrapper transform the shared
-/// buffers in place (<see cref="OnReset"/>, <see cref="OnStep"/>). Actions may be transformed before they go in
-/// (<see cref="TransformActions"/>).
+/// buffers in place (<see cref="OnReset"/>, <see cref="OnStep"/>, which sees the actions this wrapper was given).
+/// Actions may be transformed before they go in (<see cref="TransformActions"/>).
 /// </summary>
 public abstract class VectorWrapper(IVectorEnv inner) : IVectorEnv
 {
+    private float[] _sentActions = [];
+
     public IVectorEnv Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
     public virtual EnvSpec Spec => Inner.Spec;
     public int NumEnvs => Inner.NumEnvs;
@@ -26,7 +28,21 @@ public abstract class VectorWrapper(IVectorEnv inner) : IVectorEnv
     public void Step(ReadOnlySpan<float> actions)
     {
         Inner.Step(TransformActions(actions));
-        OnStep();
+        OnStep(actions);
+    }
+
+    public void StepAsync(ReadOnlySpan<float> actions)
+    {
+        // Kept for OnStep after StepWait (the caller may reuse its buffer meanwhile); sized once.
+        if (_sentActions.Length != actions.Length) _sentActions = new float[actions.Length];
+        actions.CopyTo(_sentActions);
+        Inner.StepAsync(TransformActions(actions));
+    }
+
+    public void StepWait(TimeSpan? timeout = null)
+    {
+        Inner.StepWait(timeout);
+        OnStep(_sentActions);
     }
 
     /// <summary>Returns the actions to pass on; the default passes them through untouched.</summary>
@@ -37,7 +53,8 @@ public abstract class VectorWrapper(IVectorEnv inner) : IVectorEnv
 
     protected virtual void OnReset() { }
 
-    protected virtual void OnStep() { }
+    /// <summary>Transforms this step's results in place; <paramref name="actions"/> are the ones given to this wrapper.</summary>
+    protected virtual void OnStep(ReadOnlySpan<float> actions) { }
 
     public virtual void Dispose()
     {

@@ -52,7 +52,7 @@ public sealed class NormalizeReward : VectorWrapper, IStatefulComponent
 
     protected override void OnReset() => Array.Clear(_returns);
 
-    protected override void OnStep()
+    protected override void OnStep(ReadOnlySpan<float> actions)
     {
         var b = Buffers;
         for (int i = 0; i < _returns.Length; i++)

@@ -10,6 +10,9 @@ namespace ControlRL.Core.Wrappers;
 public readonly record struct EpisodeRecord(int EnvIndex, double Return, int Length)
 {
     public ReadOnlyMemory<double> TermSums { get; init; }
+
+    /// <summary>The episode's info metrics, aggregated as <see cref="Envs.EnvSpec.Info"/> declares (same buffer rules as TermSums).</summary>
+    public ReadOnlyMemory<double> Info { get; init; }
 }
 
 /// <summary>
@@ -25,6 +28,9 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
     private readonly double[] _completedTermSums; // [NumEnvs x terms], k-th completed episode of this step in row k
     private readonly List<EpisodeRecord> _completed;
     private readonly int _terms;
+    private readonly Envs.InfoAggregation[] _infoAgg;
+    private readonly double[] _info;              // [NumEnvs x info], running aggregate
+    private readonly double[] _completedInfo;     // [NumEnvs x info]
 
     public RecordEpisodeStatistics(IVectorEnv inner) : base(inner)
     {
@@ -37,7 +43,13 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
         _termSums = new double[n * _terms];
         _completedTermSums = new double[n * _terms];
         _completed = new List<EpisodeRecord>(n);
+        _infoAgg = inner.Spec.Info.Select(x => x.Aggregation).ToArray();
+        _info = new double[n * _infoAgg.Length];
+        _completedInfo = new double[n * _infoAgg.Length];
     }
+
+    /// <summary>Names of the info metrics, in the order of <see cref="EpisodeRecord.Info"/>.</summary>
+    public IReadOnlyList<string> InfoNames => Spec.Info.Select(x => x.Name).ToArray();
 
     /// <summary>Episodes that ended in the last Step (cleared at the start of each Step).</summary>
     public IReadOnlyList<EpisodeRecord> CompletedThisStep => _completed;
@@ -58,10 +70,11 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
         Array.Clear(_returns);
         Array.Clear(_lengths);
         Array.Clear(_termSums);
+        Array.Clear(_info);
         _completed.Clear();
     }
 
-    protected override void OnStep()
+    protected override void OnStep(ReadOnlySpan<float> actions)
     {
         _completed.Clear();
         var b = Buffers;
@@ -72,15 +85,36 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
             var terms = b.RewardTermRow(i);
             var sums = _termSums.AsSpan(i * _terms, _terms);
             for (int t = 0; t < _terms; t++) sums[t] += terms[t];
+            int m = _infoAgg.Length;
+            var info = _info.AsSpan(i * m, m);
+            if (m > 0)
+            {
+                var row = b.InfoRow(i);
+                int len = _lengths[i];
+                for (int j = 0; j < m; j++)
+                {
+                    double v = row[j];
+                    info[j] = _infoAgg[j] switch
+                    {
+                        Envs.InfoAggregation.Last => v,
+                        Envs.InfoAggregation.Sum => info[j] + v,
+                        Envs.InfoAggregation.Max => len == 1 ? v : Math.Max(info[j], v),
+                        _ => info[j] + (v - info[j]) / len, // running mean
+                    };
+                }
+            }
             if (!b.Done(i)) continue;
 
             int k = _completed.Count;
             var kept = _completedTermSums.AsMemory(k * _terms, _terms);
             sums.CopyTo(kept.Span);
-            _completed.Add(new EpisodeRecord(i, _returns[i], _lengths[i]) { TermSums = kept });
+            var keptInfo = _completedInfo.AsMemory(k * m, m);
+            info.CopyTo(keptInfo.Span);
+            _completed.Add(new EpisodeRecord(i, _returns[i], _lengths[i]) { TermSums = kept, Info = keptInfo });
             _returns[i] = 0;
             _lengths[i] = 0;
             sums.Clear();
+            info.Clear();
         }
         TotalSteps += b.NumEnvs;
         TotalEpisodes += _completed.Count;

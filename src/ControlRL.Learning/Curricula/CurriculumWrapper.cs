@@ -70,7 +70,7 @@ public sealed class CurriculumWrapper : VectorWrapper, IStatefulComponent
         for (int i = 0; i < b.NumEnvs; i++) Teacher.SampleTask(b.PendingTask(i));
     }
 
-    protected override void OnStep()
+    protected override void OnStep(ReadOnlySpan<float> actions)
     {
         var b = Buffers;
         var rewards = b.Rewards;

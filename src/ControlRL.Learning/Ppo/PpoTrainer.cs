@@ -2,6 +2,8 @@ using System.Diagnostics;
 using ControlRL.Core.Random;
 using ControlRL.Core.Vector;
 using ControlRL.Core.Wrappers;
+using ControlRL.Learning.Rollouts;
+using ControlRL.Learning.Training;
 using ControlRL.Models.Optim;
 using ControlRL.Models.Policies;
 using TorchSharp;
@@ -20,41 +22,70 @@ public readonly record struct PpoProgress(long GlobalStep, long TotalTimesteps, 
 /// copy of the actor (no TorchSharp call per env step), and log-probabilities and values are computed afterwards
 /// in one batched call with the same weights, which gives the same numbers.
 /// </summary>
+/// <summary>
+/// Proximal Policy Optimization (Schulman et al. 2017) as in CleanRL's ppo_continuous_action.py, read top to
+/// bottom: collect a rollout, let rollout processors (reward sources) relabel it, compute GAE targets, run
+/// clipped-objective epochs over shuffled minibatches.
+/// Differences from CleanRL, all deliberate: truncated episodes bootstrap V(final observation) into their last
+/// reward (<see cref="TruncationBootstrap"/>, as Stable-Baselines3 does; CleanRL treats truncation as termination);
+/// small MLP policies act through a managed copy of the actor (no TorchSharp call per env step), and their
+/// log-probabilities and values are computed afterwards in one batched call with the same weights, which gives
+/// the same numbers. Other policies (CNNs, dict observations) act in one batched TorchSharp call per step with a
+/// seeded generator. Observations keep their dtype in the rollout: images stay uint8 until the network.
+/// </summary>
 public sealed class PpoTrainer : IDisposable
 {
+    // Rows per batched TorchSharp call when values/log-probs are computed over a whole rollout (bounds memory for images).
+    private const int EvalChunk = 4096;
+
     private readonly PpoConfig _cfg;
     private readonly IVectorEnv _env;
     private readonly ActorCritic _policy;
-    private readonly ManagedPolicy _actor;
+    private readonly ManagedPolicy? _actor;
     private readonly FlatAdam _optimizer;
-    private readonly RolloutBuffer _buffer;
+    private readonly Rollout _rollout;
     private readonly Device _device;
+    private readonly Generator _generator;
     private readonly RecordEpisodeStatistics? _episodes;
     private readonly Curricula.CurriculumWrapper? _curriculum;
     private readonly Queue<double> _recentReturns = new();
     private readonly long[] _permutation;
     private readonly string[] _termTags;
+    private readonly string[] _infoTags;
+    private readonly int[] _truncFinalIndex;
+    private readonly int[] _truncRows;
+    private readonly float[] _finalValues;
 
     public PpoTrainer(PpoConfig config, IVectorEnv env, ActorCritic policy)
     {
         config.Validate();
         if (env.NumEnvs != config.NumEnvs)
             throw new ArgumentException($"The vector env has {env.NumEnvs} sub-envs but num_envs is {config.NumEnvs}.");
-        if (policy.ObservationSize != env.Buffers.ObservationSize || policy.ActionSize != env.Buffers.ActionSize)
-            throw new ArgumentException($"Policy ({policy.ObservationSize} obs, {policy.ActionSize} act) does not fit env {env.Spec.Id} ({env.Buffers.ObservationSize} obs, {env.Buffers.ActionSize} act).");
+        if (env.AutoresetMode != AutoresetMode.SameStep)
+            throw new ArgumentException($"PPO needs same-step autoreset (final observations in the step's buffers); {env.Spec.Id} declares {env.AutoresetMode}.");
+        if (policy.ActionSize != env.Buffers.ActionSize)
+            throw new ArgumentException($"Policy ({policy.ActionSize} action floats) does not fit env {env.Spec.Id} ({env.Buffers.ActionSize}).");
+        bool flat = env.Buffers.IsFlatFloat;
+        if (flat && policy.HasManagedActor && policy.ObservationSize != env.Buffers.ObservationSize)
+            throw new ArgumentException($"Policy ({policy.ObservationSize} obs) does not fit env {env.Spec.Id} ({env.Buffers.ObservationSize} obs).");
         _cfg = config;
         _env = env;
         _policy = policy;
         _device = torch.device(config.Device);
         _policy.to(_device);
-        _actor = policy.SnapshotActor();
+        _actor = flat && policy.HasManagedActor ? policy.SnapshotActor() : null;
         _optimizer = new FlatAdam(policy.parameters(), config.LearningRate, eps: config.AdamEps);
-        _buffer = new RolloutBuffer(config.NumSteps, config.NumEnvs, env.Buffers.ObservationSize, env.Buffers.ActionSize);
+        _rollout = new Rollout(config.NumSteps, config.NumEnvs, env.Buffers.ObservationSpace, env.Buffers.ActionSize, env.Spec.RewardTerms);
         _episodes = env.Find<RecordEpisodeStatistics>();
         _curriculum = env.Find<Curricula.CurriculumWrapper>();
         _permutation = new long[config.BatchSize];
         _termTags = env.Spec.RewardTerms.Select(t => "reward_terms/" + t).ToArray();
+        _infoTags = env.Spec.Info.Select(t => "info/" + t.Name).ToArray();
+        _truncFinalIndex = new int[config.BatchSize];
+        _truncRows = new int[config.BatchSize];
+        _finalValues = new float[config.BatchSize];
         Rng = new Rng(config.Seed ^ 0x5050_0000_0000_0001UL);
+        _generator = new Generator(config.Seed ^ 0x5050UL, _device);
     }
 
     public PpoConfig Config => _cfg;
@@ -62,14 +93,29 @@ public sealed class PpoTrainer : IDisposable
     public ActorCritic Policy => _policy;
     public FlatAdam Optimizer => _optimizer;
 
-    /// <summary>Drives action sampling and minibatch shuffling; saved in checkpoints.</summary>
+    /// <summary>The last collected rollout (for tests and diagnostics).</summary>
+    public Rollout Rollout => _rollout;
+
+    /// <summary>Drives managed action sampling and minibatch shuffling; saved in checkpoints.</summary>
     public Rng Rng { get; }
+
+    /// <summary>Drives batched (TorchSharp) action sampling; saved in checkpoints.</summary>
+    public Generator Generator => _generator;
+
+    /// <summary>True when the policy acts through its managed snapshot (flat observations, small MLP).</summary>
+    public bool ActsManaged => _actor is not null;
 
     public long GlobalStep { get; internal set; }
     public int Update { get; internal set; }
 
     /// <summary>Whether the env has been reset since this trainer was built or resumed.</summary>
     public bool EnvStarted { get; internal set; }
+
+    /// <summary>Stages run on each rollout before its targets (reward sources), in order.</summary>
+    public List<IRolloutProcessor> Processors { get; } = [];
+
+    /// <summary>Hooks called on every step, rollout and update.</summary>
+    public List<TrainerCallback> Callbacks { get; } = [];
 
     /// <summary>Receives every logged scalar (tag, value, global step).</summary>
     public event Action<string, double, long>? Scalar;
@@ -80,7 +126,10 @@ public sealed class PpoTrainer : IDisposable
     /// <summary>Called after an update when a checkpoint is due (every checkpoint_every updates and at the end).</summary>
     public event Action<PpoTrainer>? CheckpointDue;
 
-    /// <summary>Runs updates until total_timesteps (or until <paramref name="cancel"/> fires, after a whole update).</summary>
+    /// <summary>True when a callback asked to stop.</summary>
+    public bool StopRequested { get; private set; }
+
+    /// <summary>Runs updates until total_timesteps (or until <paramref name="cancel"/> fires or a callback stops, after a whole update).</summary>
     public void Train(CancellationToken cancel = default)
     {
         if (_cfg.TorchThreads > 0) torch.set_num_threads(_cfg.TorchThreads);
@@ -97,13 +146,14 @@ public sealed class PpoTrainer : IDisposable
         }
         var clock = Stopwatch.StartNew();
         long startStep = GlobalStep;
-        while (Update < _cfg.NumUpdates && !cancel.IsCancellationRequested)
+        while (Update < _cfg.NumUpdates && !cancel.IsCancellationRequested && !StopRequested)
         {
             Update++;
             if (_cfg.AnnealLr)
                 _optimizer.LearningRate = (1.0 - (Update - 1.0) / _cfg.NumUpdates) * _cfg.LearningRate;
 
             CollectRollout();
+            ProcessRollout();
             ComputeTargets();
             RunUpdate();
 
@@ -113,90 +163,158 @@ public sealed class PpoTrainer : IDisposable
                 foreach (var (tag, value) in _curriculum.Teacher.Diagnostics.Scalars()) Emit(tag, value);
             Emit("charts/learning_rate", _optimizer.LearningRate);
             Progress?.Invoke(new PpoProgress(GlobalStep, _cfg.TotalTimesteps, Update, _cfg.NumUpdates, sps, RecentReturn));
+            var state = State;
+            foreach (var cb in Callbacks) StopRequested |= !cb.OnUpdate(state);
             bool last = Update == _cfg.NumUpdates;
             if (last || (_cfg.CheckpointEvery > 0 && Update % _cfg.CheckpointEvery == 0))
                 CheckpointDue?.Invoke(this);
         }
     }
 
+    private TrainerState State => new(GlobalStep, _cfg.TotalTimesteps, Update, _cfg.NumUpdates);
+
     /// <summary>Mean return of the last 20 finished episodes, or null before the first one.</summary>
     public double? RecentReturn => _recentReturns.Count == 0 ? null : _recentReturns.Average();
 
-    // 1. Rollout: act with the managed actor snapshot; store what the update needs.
+    // 1. Rollout: act (managed snapshot or one batched TorchSharp call); store what the update needs.
     private void CollectRollout()
     {
         var b = _env.Buffers;
-        int n = _cfg.NumEnvs, obsSize = b.ObservationSize;
-        _buffer.TruncatedCount = 0;
+        var r = _rollout;
+        int n = _cfg.NumEnvs, terms = r.RewardTermNames.Count;
+        r.Clear();
         for (int t = 0; t < _cfg.NumSteps; t++)
         {
-            b.Observations.AsSpan().CopyTo(_buffer.ObservationRow(t));
-            Span<float> actions = _buffer.ActionRow(t);
-            _actor.Act(b.Observations, actions, n, Rng, deterministic: false);
+            b.Obs.CopyRows(0, r.Observations, t * n, n);
+            Span<float> actions = r.ActionRow(t);
+            if (_actor is not null) _actor.Act(b.Observations, actions, n, Rng, deterministic: false);
+            else ActBatched(b, actions, t * n);
             _env.Step(actions);
             GlobalStep += n;
             for (int i = 0; i < n; i++)
             {
                 int row = t * n + i;
-                _buffer.Rewards[row] = b.Rewards[i];
-                _buffer.EpisodeEnded[row] = b.Terminated[i] || b.Truncated[i];
-                if (b.Truncated[i] && !b.Terminated[i])
-                    _buffer.AddTruncation(row, b.FinalObservations.AsSpan(i * obsSize, obsSize));
+                r.Rewards[row] = b.Rewards[i];
+                r.Terminated[row] = b.Terminated[i];
+                r.Truncated[row] = b.Truncated[i];
+                if (terms > 0) b.RewardTermRow(i).CopyTo(r.RewardTerms.AsSpan(row * terms, terms));
+                if (b.Terminated[i] || b.Truncated[i]) r.AddFinal(row, b.FinalObs, i);
             }
-            if (_episodes is not null)
+            if (_episodes is not null) LogEpisodes(_episodes.CompletedThisStep);
+            if (Callbacks.Count > 0)
             {
-                var completed = _episodes.CompletedThisStep;
-                for (int e = 0; e < completed.Count; e++) // indexed: foreach over the interface would allocate
-                {
-                    var ep = completed[e];
-                    Emit("charts/episodic_return", ep.Return);
-                    Emit("charts/episodic_length", ep.Length);
-                    var sums = ep.TermSums.Span;
-                    for (int k = 0; k < sums.Length && k < _termTags.Length; k++) Emit(_termTags[k], sums[k]);
-                    _recentReturns.Enqueue(ep.Return);
-                    if (_recentReturns.Count > 20) _recentReturns.Dequeue();
-                }
+                var state = State;
+                foreach (var cb in Callbacks) StopRequested |= !cb.OnStep(state);
             }
         }
-        b.Observations.AsSpan().CopyTo(_buffer.NextObservations);
+        b.Obs.CopyRows(0, r.NextObservations, 0, n);
+        foreach (var cb in Callbacks) cb.OnRolloutEnd(r, State);
     }
 
-    // 2. Targets: values and log-probs of the rollout in one batched call, truncation bootstrap, GAE.
-    private void ComputeTargets()
+    private void ActBatched(VectorBuffers b, Span<float> actions, int firstRow)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        int size = _buffer.Size, obsSize = _buffer.ObservationSize;
-        var obs = tensor(_buffer.Observations, [size, obsSize]).to(_device);
-        var act = tensor(_buffer.Actions, [size, _buffer.ActionSize]).to(_device);
-        var eval = _policy.Evaluate(obs, act);
-        eval.Value.cpu().data<float>().CopyTo(_buffer.Values);
-        eval.LogProb.cpu().data<float>().CopyTo(_buffer.LogProbs);
-        if (_buffer.TruncatedCount > 0)
-        {
-            int k = _buffer.TruncatedCount;
-            var final = tensor(_buffer.TruncatedObservations.AsSpan(0, k * obsSize).ToArray(), [k, obsSize]).to(_device);
-            var finalValues = _policy.GetValue(final).cpu().data<float>();
-            for (int j = 0; j < k; j++)
-                _buffer.Rewards[_buffer.TruncatedRows[j]] += (float)(_cfg.Gamma * finalValues[j]);
-        }
-        var next = tensor(_buffer.NextObservations, [_cfg.NumEnvs, obsSize]).to(_device);
-        var nextValues = _policy.GetValue(next).cpu().data<float>().ToArray();
-        Gae.Compute(_buffer.Rewards, _buffer.Values, _buffer.EpisodeEnded, nextValues, _cfg.NumSteps, _cfg.NumEnvs,
-            _cfg.Gamma, _cfg.GaeLambda, _buffer.Advantages, _buffer.Returns);
+        var sample = _policy.Sample(ObservationTensors.All(b.Obs, _device), _generator);
+        int n = b.NumEnvs;
+        sample.Action.cpu().contiguous().data<float>().CopyTo(actions);
+        sample.LogProb.cpu().data<float>().CopyTo(_rollout.LogProbs.AsSpan(firstRow, n));
+        sample.Value.cpu().data<float>().CopyTo(_rollout.Values.AsSpan(firstRow, n));
     }
 
-    // 3. Update: clipped surrogate, clipped value loss, entropy bonus; shuffled minibatches for several epochs.
+    private void LogEpisodes(IReadOnlyList<EpisodeRecord> completed)
+    {
+        for (int e = 0; e < completed.Count; e++) // indexed: foreach over the interface would allocate
+        {
+            var ep = completed[e];
+            Emit("charts/episodic_return", ep.Return);
+            Emit("charts/episodic_length", ep.Length);
+            var sums = ep.TermSums.Span;
+            for (int k = 0; k < sums.Length && k < _termTags.Length; k++) Emit(_termTags[k], sums[k]);
+            var info = ep.Info.Span;
+            for (int k = 0; k < info.Length && k < _infoTags.Length; k++) Emit(_infoTags[k], info[k]);
+            _recentReturns.Enqueue(ep.Return);
+            if (_recentReturns.Count > 20) _recentReturns.Dequeue();
+        }
+    }
+
+    // 2. Reward sources and other processors relabel the rollout; each added term is logged by name.
+    private void ProcessRollout()
+    {
+        foreach (var p in Processors)
+        {
+            p.Process(_rollout);
+        }
+        for (int k = 0; k < _rollout.ExtraTermNames.Count; k++)
+            Emit("reward_sources/" + _rollout.ExtraTermNames[k], _rollout.ExtraTerms[k].Average());
+    }
+
+    // 3. Targets: values and log-probs (managed acting computes them here, batched), truncation bootstrap, GAE.
+    private void ComputeTargets()
+    {
+        var r = _rollout;
+        using var _ = no_grad();
+        if (_actor is not null)
+        {
+            for (int start = 0; start < r.Size; start += EvalChunk)
+            {
+                using var scope = NewDisposeScope();
+                int count = Math.Min(EvalChunk, r.Size - start);
+                var obs = ObservationTensors.Rows(r.Observations, start, count, _device);
+                var act = tensor(r.Actions.AsMemory(start * r.ActionSize, count * r.ActionSize), [count, r.ActionSize]).to(_device);
+                var eval = _policy.Evaluate(obs, act);
+                eval.Value.cpu().data<float>().CopyTo(r.Values.AsSpan(start, count));
+                eval.LogProb.cpu().data<float>().CopyTo(r.LogProbs.AsSpan(start, count));
+            }
+        }
+        int k = TruncationBootstrap.SelectTruncated(r, _truncFinalIndex, _truncRows);
+        for (int start = 0; start < k; start += EvalChunk)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(EvalChunk, k - start);
+            var finals = GatherFinals(start, count);
+            _policy.GetValue(finals).cpu().data<float>().CopyTo(_finalValues.AsSpan(start, count));
+        }
+        TruncationBootstrap.Apply(r.Rewards, _truncRows.AsSpan(0, k), _finalValues.AsSpan(0, k), _cfg.Gamma);
+        float[] nextValues;
+        using (var scope = NewDisposeScope())
+        {
+            nextValues = _policy.GetValue(ObservationTensors.All(r.NextObservations, _device)).cpu().data<float>().ToArray();
+        }
+        Gae.Compute(r.Rewards, r.Values, EndedRows(), nextValues, _cfg.NumSteps, _cfg.NumEnvs,
+            _cfg.Gamma, _cfg.GaeLambda, r.Advantages, r.Returns);
+    }
+
+    private bool[]? _ended;
+
+    private bool[] EndedRows()
+    {
+        var r = _rollout;
+        _ended ??= new bool[r.Size];
+        for (int i = 0; i < r.Size; i++) _ended[i] = r.Terminated[i] || r.Truncated[i];
+        return _ended;
+    }
+
+    // Final observations of truncated rows [start, start+count) of the selection, as leaf tensors.
+    private Tensor[] GatherFinals(int start, int count)
+    {
+        var all = ObservationTensors.Rows(_rollout.Finals, 0, _rollout.FinalCount, _device);
+        var index = tensor(_truncFinalIndex.AsSpan(start, count).ToArray().Select(x => (long)x).ToArray()).to(_device);
+        return ObservationTensors.Select(all, index);
+    }
+
+    // 4. Update: clipped surrogate, clipped value loss, entropy bonus; shuffled minibatches for several epochs.
     private void RunUpdate()
     {
         using var scope = NewDisposeScope();
-        int size = _buffer.Size, mb = _cfg.MinibatchSize;
-        var bObs = tensor(_buffer.Observations, [size, _buffer.ObservationSize]).to(_device);
-        var bAct = tensor(_buffer.Actions, [size, _buffer.ActionSize]).to(_device);
-        var bLogProb = tensor(_buffer.LogProbs).to(_device);
-        var bAdv = tensor(_buffer.Advantages).to(_device);
-        var bRet = tensor(_buffer.Returns).to(_device);
-        var bVal = tensor(_buffer.Values).to(_device);
+        var r = _rollout;
+        int size = r.Size, mb = _cfg.MinibatchSize;
+        var bObs = ObservationTensors.All(r.Observations, _device);
+        var bAct = tensor(r.Actions, [size, r.ActionSize]).to(_device);
+        var bLogProb = tensor(r.LogProbs).to(_device);
+        var bAdv = tensor(r.Advantages).to(_device);
+        var bRet = tensor(r.Returns).to(_device);
+        var bVal = tensor(r.Values).to(_device);
 
         double clipFracSum = 0, pgLoss = 0, vLoss = 0, entropy = 0, oldKl = 0, kl = 0, gradNorm = 0;
         int minibatches = 0;
@@ -208,7 +326,7 @@ public sealed class PpoTrainer : IDisposable
             {
                 using var step = NewDisposeScope();
                 var idx = perm.narrow(0, start, mb);
-                var eval = _policy.Evaluate(bObs.index_select(0, idx), bAct.index_select(0, idx));
+                var eval = _policy.Evaluate(ObservationTensors.Select(bObs, idx), bAct.index_select(0, idx));
                 var logRatio = eval.LogProb - bLogProb.index_select(0, idx);
                 var ratio = logRatio.exp();
                 using (no_grad())
@@ -237,7 +355,7 @@ public sealed class PpoTrainer : IDisposable
             }
             if (_cfg.TargetKl is double target && kl > target) break;
         }
-        _policy.RefreshSnapshot(_actor);
+        if (_actor is not null) _policy.RefreshSnapshot(_actor);
 
         Emit("losses/value_loss", vLoss);
         Emit("losses/policy_loss", pgLoss);
@@ -246,7 +364,7 @@ public sealed class PpoTrainer : IDisposable
         Emit("losses/approx_kl", kl);
         Emit("losses/clipfrac", clipFracSum / Math.Max(minibatches, 1));
         Emit("losses/grad_norm", gradNorm);
-        Emit("losses/explained_variance", ExplainedVariance(_buffer.Values, _buffer.Returns));
+        Emit("losses/explained_variance", ExplainedVariance(r.Values, r.Returns));
     }
 
     /// <summary>The clipped surrogate objective, negated for minimisation: mean(max(-A*r, -A*clip(r, 1-c, 1+c))).</summary>
@@ -296,12 +414,16 @@ public sealed class PpoTrainer : IDisposable
     }
 
     /// <summary>Copies the current actor weights into the acting snapshot (after loading weights).</summary>
-    public void RefreshActor() => _policy.RefreshSnapshot(_actor);
+    public void RefreshActor()
+    {
+        if (_actor is not null) _policy.RefreshSnapshot(_actor);
+    }
 
     private void Emit(string tag, double value) => Scalar?.Invoke(tag, value, GlobalStep);
 
     public void Dispose()
     {
         _optimizer.Dispose();
+        _generator.Dispose();
     }
 }
