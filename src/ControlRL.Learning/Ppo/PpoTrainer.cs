@@ -276,12 +276,11 @@ public sealed class PpoTrainer : IDisposable
             _policy.GetValue(finals).cpu().data<float>().CopyTo(_finalValues.AsSpan(start, count));
         }
         TruncationBootstrap.Apply(r.Rewards, _truncRows.AsSpan(0, k), _finalValues.AsSpan(0, k), _cfg.Gamma);
-        float[] nextValues;
         using (var scope = NewDisposeScope())
         {
-            nextValues = _policy.GetValue(ObservationTensors.All(r.NextObservations, _device)).cpu().data<float>().ToArray();
+            _policy.GetValue(ObservationTensors.All(r.NextObservations, _device)).cpu().data<float>().CopyTo(r.NextValues);
         }
-        Gae.Compute(r.Rewards, r.Values, EndedRows(), nextValues, _cfg.NumSteps, _cfg.NumEnvs,
+        Gae.Compute(r.Rewards, r.Values, EndedRows(), r.NextValues, _cfg.NumSteps, _cfg.NumEnvs,
             _cfg.Gamma, _cfg.GaeLambda, r.Advantages, r.Returns);
     }
 

@@ -36,6 +36,7 @@ public sealed class Rollout
         LogProbs = new float[n];
         Advantages = new float[n];
         Returns = new float[n];
+        NextValues = new float[numEnvs];
         RewardTermNames = rewardTermNames;
         RewardTerms = new float[n * rewardTermNames.Count];
         FinalRows = new int[n];
@@ -64,6 +65,9 @@ public sealed class Rollout
     public float[] LogProbs { get; }
     public float[] Advantages { get; }
     public float[] Returns { get; }
+
+    /// <summary>V(s_T) of <see cref="NextObservations"/>, per env (set with the targets).</summary>
+    public float[] NextValues { get; }
 
     /// <summary>The env's raw named reward terms, [Size x RewardTermNames.Count].</summary>
     public IReadOnlyList<string> RewardTermNames { get; }
