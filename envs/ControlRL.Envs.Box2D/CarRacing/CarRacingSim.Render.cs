@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using OpenCvSharp.Internal;
 using static ControlRL.Envs.Box2D.CarRacing.CarRacingConstants;
 
 namespace ControlRL.Envs.Box2D.CarRacing;
@@ -159,7 +160,7 @@ public sealed unsafe partial class CarRacingSim
         Mat img = canvas.Draw;
         View view = MakeView(canvas);
         LineTypes line = canvas.Supersample == 1 ? LineTypes.AntiAlias : LineTypes.Link8;
-        img.SetTo(Scalar.Black);
+        Check(NativeMethods.core_Mat_setTo_Scalar(img.CvPtr, Scalar.Black, IntPtr.Zero));
 
         // Background field and grass patches.
         Point[] quad = _pts[0];
@@ -167,7 +168,7 @@ public sealed unsafe partial class CarRacingSim
         quad[1] = view.ToCanvas(Playfield, -Playfield);
         quad[2] = view.ToCanvas(-Playfield, -Playfield);
         quad[3] = view.ToCanvas(-Playfield, Playfield);
-        Cv2.FillConvexPoly(img, quad, ColorOf(_bgColor), line, Shift);
+        Fill(img, quad, 4, ColorOf(_bgColor), line);
         Scalar grass = ColorOf(_grassColor);
         for (int gx = -20; gx < 20; gx += 2)
         {
@@ -179,7 +180,7 @@ public sealed unsafe partial class CarRacingSim
                 quad[1] = view.ToCanvas(x0, y0);
                 quad[2] = view.ToCanvas(x0, y0 + GrassDim);
                 quad[3] = view.ToCanvas(x0 + GrassDim, y0 + GrassDim);
-                Cv2.FillConvexPoly(img, quad, grass, line, Shift);
+                Fill(img, quad, 4, grass, line);
             }
         }
 
@@ -204,8 +205,18 @@ public sealed unsafe partial class CarRacingSim
         }
 
         DrawCar(img, view, line);
-        DrawIndicators(img, view, line);
+        DrawIndicators(img, canvas.DrawIo, view, line);
         canvas.CopyOut(output);
+    }
+
+    // OpenCvSharp's native entry points directly: the Cv2 wrappers allocate (InputArray wrappers, point copies)
+    // on every call.
+    private static void Fill(Mat img, Point[] p, int n, Scalar color, LineTypes line) =>
+        Check(NativeMethods.imgproc_fillConvexPoly_Mat(img.CvPtr, p, n, color, (int)line, Shift));
+
+    private static void Check(ExceptionStatus status)
+    {
+        if (status != ExceptionStatus.NotOccurred) throw new OpenCvSharpException("An OpenCV drawing call failed while rendering CarRacing.");
     }
 
     private Scalar RoadColor(double shade) =>
@@ -217,7 +228,7 @@ public sealed unsafe partial class CarRacingSim
     {
         Point[] p = _pts[0];
         for (int k = 0; k < 4; k++) p[k] = view.ToCanvas(xy[2 * k], xy[2 * k + 1]);
-        Cv2.FillConvexPoly(img, p, color, line, Shift);
+        Fill(img, p, 4, color, line);
     }
 
     // Car.draw without skid particles: wheels (black, with the grey band that shows their spin), then the hull.
@@ -229,7 +240,7 @@ public sealed unsafe partial class CarRacingSim
         {
             Native.CarBodyState b = _state.Wheel(w);
             BodyPoly(view, b, -ww, wr, ww, wr, ww, -wr, -ww, -wr, p);
-            Cv2.FillConvexPoly(img, p, Scalar.Black, line, Shift);
+            Fill(img, p, 4, Scalar.Black, line);
 
             double a1 = _state.WheelPhase[w], a2 = a1 + 1.2;
             double s1 = Math.Sin(a1), s2 = Math.Sin(a2), c1 = Math.Cos(a1), c2 = Math.Cos(a2);
@@ -237,7 +248,7 @@ public sealed unsafe partial class CarRacingSim
             if (s1 > 0) c1 = Math.Sign(c1);
             if (s2 > 0) c2 = Math.Sign(c2);
             BodyPoly(view, b, -ww, wr * c1, ww, wr * c1, ww, wr * c2, -ww, wr * c2, p);
-            Cv2.FillConvexPoly(img, p, new Scalar(77, 77, 77), line, Shift);
+            Fill(img, p, 4, new Scalar(77, 77, 77), line);
         }
 
         Native.CarBodyState h = _state.Hull;
@@ -245,14 +256,14 @@ public sealed unsafe partial class CarRacingSim
         int offset = 0;
         foreach (int n in HullPolyCounts)
         {
-            Point[] q = _pts[n == 4 ? 0 : 1];
+            Point[] q = _pts[1];
             for (int k = 0; k < n; k++)
             {
                 double lx = HullPolys[offset + 2 * k] * CarSize, ly = HullPolys[offset + 2 * k + 1] * CarSize;
                 q[k] = view.ToCanvas(h.X + h.Cos * lx - h.Sin * ly, h.Y + h.Sin * lx + h.Cos * ly);
             }
             offset += 2 * n;
-            Cv2.FillConvexPoly(img, q, red, line, Shift);
+            Fill(img, q, n, red, line);
         }
     }
 
@@ -267,7 +278,7 @@ public sealed unsafe partial class CarRacingSim
 
     // The bottom bar (_render_indicators), in window pixels after the flip: true speed, four wheel spins, steering,
     // gyroscope; then the reward counter.
-    private void DrawIndicators(Mat img, in View view, LineTypes line)
+    private void DrawIndicators(Mat img, InputOutputArray io, in View view, LineTypes line)
     {
         const double w = WindowW, h = WindowH, s = w / 40.0, hh = h / 40.0;
         WindowRect(img, view, 0, h - 5 * hh, w, h, Scalar.Black, line);
@@ -285,7 +296,7 @@ public sealed unsafe partial class CarRacingSim
         double gyro = _state.Hull.Omega;
         if (Math.Abs(gyro) > 1e-4) Horizontal(img, view, 30, -0.8 * gyro, new Scalar(255, 0, 0), line);
 
-        DrawRewardText(img, view);
+        DrawRewardText(io, view);
 
         void Vertical(Mat m, in View v, int place, double val, Scalar c, LineTypes l) =>
             WindowRect(m, v, place * s, h - (hh + hh * val), (place + 1) * s, h - hh, c, l);
@@ -301,7 +312,7 @@ public sealed unsafe partial class CarRacingSim
         p[1] = view.Window(x1, y0);
         p[2] = view.Window(x1, y1);
         p[3] = view.Window(x0, y1);
-        Cv2.FillConvexPoly(img, p, color, line, Shift);
+        Fill(img, p, 4, color, line);
     }
 
     private string _rewardText = "";
@@ -309,7 +320,7 @@ public sealed unsafe partial class CarRacingSim
 
     // The reference prints f"{reward:04.0f}" in a 42 px sans font centred at (60, H - 2.5·H/40); Hershey simplex
     // scaled to the digits' height stands in for it.
-    private void DrawRewardText(Mat img, in View view)
+    private void DrawRewardText(InputOutputArray img, in View view)
     {
         double r = Math.Round(_displayReward, MidpointRounding.ToEven);
         bool negative = _displayReward < 0 || double.IsNegative(_displayReward);
@@ -324,10 +335,11 @@ public sealed unsafe partial class CarRacingSim
         if (digitHeight < 2) return;
         double scale = digitHeight / 22.0;  // Hershey simplex digits are 22 units tall at scale 1
         int thickness = Math.Max(1, (int)Math.Round(4 * view.Sy));
-        Size size = Cv2.GetTextSize(_rewardText, HersheyFonts.HersheySimplex, scale, thickness, out _);
+        Check(NativeMethods.imgproc_getTextSize(_rewardText, (int)HersheyFonts.HersheySimplex, scale, thickness, out _, out Size size));
         double cx = 60 * view.Sx, cy = (WindowH - WindowH * 2.5 / 40.0) * view.Sy;
         var origin = new Point((int)Math.Round(cx - size.Width / 2.0), (int)Math.Round(cy + size.Height / 2.0));
-        Cv2.PutText(img, _rewardText, origin, HersheyFonts.HersheySimplex, scale, Scalar.White, thickness, LineTypes.AntiAlias);
+        Check(NativeMethods.imgproc_putText(img.CvPtr, _rewardText, origin, (int)HersheyFonts.HersheySimplex, scale, Scalar.White,
+            thickness, (int)LineTypes.AntiAlias, 0));
     }
 
     /// <summary>Preallocated drawing buffers for one output size.</summary>
@@ -335,7 +347,10 @@ public sealed unsafe partial class CarRacingSim
     {
         public readonly int Width, Height, Supersample;
         public readonly Mat Draw;   // Width·k x Height·k, RGB
+        public readonly InputOutputArray DrawIo; // kept: the array-taking entry points want these wrappers
         private readonly Mat? _small;
+        private readonly InputArray? _drawIn;
+        private readonly OutputArray? _smallOut;
 
         public Canvas(int width, int height, int supersample)
         {
@@ -343,7 +358,13 @@ public sealed unsafe partial class CarRacingSim
             Height = height;
             Supersample = supersample;
             Draw = new Mat(height * supersample, width * supersample, MatType.CV_8UC3);
-            if (supersample > 1) _small = new Mat(height, width, MatType.CV_8UC3);
+            DrawIo = Draw;
+            if (supersample > 1)
+            {
+                _small = new Mat(height, width, MatType.CV_8UC3);
+                _drawIn = Draw;
+                _smallOut = _small;
+            }
         }
 
         public void CopyOut(Span<byte> output)
@@ -351,7 +372,7 @@ public sealed unsafe partial class CarRacingSim
             Mat src = Draw;
             if (_small is not null)
             {
-                Cv2.Resize(Draw, _small, new Size(Width, Height), 0, 0, InterpolationFlags.Area);
+                Check(NativeMethods.imgproc_resize(_drawIn!.CvPtr, _smallOut!.CvPtr, new Size(Width, Height), 0, 0, (int)InterpolationFlags.Area));
                 src = _small;
             }
             new ReadOnlySpan<byte>((void*)src.Data, Width * Height * 3).CopyTo(output);
@@ -359,6 +380,9 @@ public sealed unsafe partial class CarRacingSim
 
         public void Dispose()
         {
+            _drawIn?.Dispose();
+            _smallOut?.Dispose();
+            DrawIo.Dispose();
             Draw.Dispose();
             _small?.Dispose();
         }
