@@ -211,8 +211,19 @@ public sealed unsafe partial class CarRacingSim
 
     // OpenCvSharp's native entry points directly: the Cv2 wrappers allocate (InputArray wrappers, point copies)
     // on every call.
-    private static void Fill(Mat img, Point[] p, int n, Scalar color, LineTypes line) =>
+    // Polygons wholly outside the canvas are skipped (a native call costs about a microsecond).
+    private static void Fill(Mat img, Point[] p, int n, Scalar color, LineTypes line)
+    {
+        int minX = int.MaxValue, minY = int.MaxValue, maxX = int.MinValue, maxY = int.MinValue;
+        for (int k = 0; k < n; k++)
+        {
+            minX = Math.Min(minX, p[k].X); maxX = Math.Max(maxX, p[k].X);
+            minY = Math.Min(minY, p[k].Y); maxY = Math.Max(maxY, p[k].Y);
+        }
+        const int margin = 2 << Shift; // anti-aliased edges reach a pixel beyond the vertices
+        if (maxX < -margin || maxY < -margin || minX > (img.Cols << Shift) + margin || minY > (img.Rows << Shift) + margin) return;
         Check(NativeMethods.imgproc_fillConvexPoly_Mat(img.CvPtr, p, n, color, (int)line, Shift));
+    }
 
     private static void Check(ExceptionStatus status)
     {
