@@ -60,7 +60,7 @@ public sealed unsafe partial class CarRacingSim
             _obsCanvas?.Dispose();
             _obsCanvas = new Canvas(StateW, StateH, k);
         }
-        Draw(_obsCanvas, rgb96x96x3);
+        Draw(_obsCanvas, rgb96x96x3, skidMarks: false);
     }
 
     /// <summary>A frame of any size (HWC RGB, width·height·3 bytes), e.g. 600x400 as Gymnasium's "rgb_array".</summary>
@@ -77,7 +77,7 @@ public sealed unsafe partial class CarRacingSim
             _videoCanvas?.Dispose();
             _videoCanvas = new Canvas(width, height, 1);
         }
-        Draw(_videoCanvas, rgb);
+        Draw(_videoCanvas, rgb, skidMarks: true);
     }
 
     // World bounding boxes of the tiles, for culling.
@@ -155,7 +155,7 @@ public sealed unsafe partial class CarRacingSim
         return view;
     }
 
-    private void Draw(Canvas canvas, Span<byte> output)
+    private void Draw(Canvas canvas, Span<byte> output, bool skidMarks)
     {
         Mat img = canvas.Draw;
         View view = MakeView(canvas);
@@ -204,6 +204,7 @@ public sealed unsafe partial class CarRacingSim
             if (hasKerb) kerb++;
         }
 
+        if (skidMarks) DrawSkidMarks(canvas.DrawIo, view, line);
         DrawCar(img, view, line);
         DrawIndicators(img, canvas.DrawIo, view, line);
         canvas.CopyOut(output);
@@ -242,7 +243,7 @@ public sealed unsafe partial class CarRacingSim
         Fill(img, p, 4, color, line);
     }
 
-    // Car.draw without skid particles: wheels (black, with the grey band that shows their spin), then the hull.
+    // Car.draw: wheels (black, with the grey band that shows their spin), then the hull.
     private void DrawCar(Mat img, in View view, LineTypes line)
     {
         const double ww = 14 * CarSize, wr = 27 * CarSize;
@@ -275,6 +276,24 @@ public sealed unsafe partial class CarRacingSim
             }
             offset += 2 * n;
             Fill(img, q, n, red, line);
+        }
+    }
+
+    // Polylines 2 window pixels wide: black on road, mud (102, 102, 0) on grass.
+    private void DrawSkidMarks(InputOutputArray img, in View view, LineTypes line)
+    {
+        int thickness = Math.Max(1, (int)Math.Round(2 * view.Sx));
+        for (int i = 0; i < _skids.Count; i++)
+        {
+            SkidMarks.Trace t = _skids[i];
+            Scalar color = t.Grass ? new Scalar(102, 102, 0) : Scalar.Black;
+            Point a = view.ToCanvas(t.X[0], t.Y[0]);
+            for (int k = 1; k < t.Count; k++)
+            {
+                Point b = view.ToCanvas(t.X[k], t.Y[k]);
+                Check(NativeMethods.imgproc_line(img.CvPtr, a, b, color, thickness, (int)line, Shift));
+                a = b;
+            }
         }
     }
 

@@ -26,6 +26,7 @@ public sealed unsafe partial class CarRacingSim : IDisposable
     private readonly CarHandle _handle;
     private readonly Rng _rng;
     private readonly CarRacingTrack _track = new();
+    private readonly SkidMarks _skids = new();
     private CarState _state;
     private double _reward;      // Gymnasium's self.reward: tile rewards and time penalties, accumulated
     private double _prevReward;
@@ -115,6 +116,9 @@ public sealed unsafe partial class CarRacingSim : IDisposable
     /// <summary>Whether the hull is outside the square playfield (|x| or |y| above 2000/6).</summary>
     public bool OffPlayfield => Math.Abs((double)_state.Hull.X) > CarRacingConstants.Playfield || Math.Abs((double)_state.Hull.Y) > CarRacingConstants.Playfield;
 
+    /// <summary>Skid traces kept for video frames (at most 30).</summary>
+    internal int SkidTraceCount => _skids.Count;
+
     private ReadOnlySpan<byte> TileFlags
     {
         get
@@ -161,6 +165,7 @@ public sealed unsafe partial class CarRacingSim : IDisposable
         LastTimePenalty = 0;
         LastOffPlayfieldPenalty = 0;
         PrepareRender();
+        _skids.Clear();
         Advance(hasAction: false, 0, 0, 0);
     }
 
@@ -228,6 +233,16 @@ public sealed unsafe partial class CarRacingSim : IDisposable
         CarState s;
         int rc = CarRacingNative.cr_step(_handle, hasAction ? 1 : 0, steer, gas, brake, &s);
         if (rc != 0) throw new InvalidOperationException($"cr_step failed ({rc}).");
+        // Skid traces use each wheel's position and tiles as Car.step saw them: the previous state. The reset
+        // step starts at rest (no force, so no trace) and has no previous state of this car.
+        if (hasAction)
+        {
+            for (int w = 0; w < 4; w++)
+            {
+                CarBodyState prev = _state.Wheel(w);
+                _skids.Update(w, s.WheelSkid[w] != 0, _state.WheelTiles[w] == 0, prev.X, prev.Y);
+            }
+        }
         _state = s;
         // The listener adds 1000/N per tile during the world step, before the frame's time penalty.
         double perTile = 1000.0 / _track.Count;

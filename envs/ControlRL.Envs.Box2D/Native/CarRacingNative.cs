@@ -27,6 +27,7 @@ internal unsafe struct CarState
     public fixed double WheelGas[Wheels];
     public fixed float JointAngle[Wheels];
     public fixed int WheelTiles[Wheels];
+    public fixed int WheelSkid[Wheels];
     public int NewTiles;
     public int TilesVisited;
     public int NewLap;

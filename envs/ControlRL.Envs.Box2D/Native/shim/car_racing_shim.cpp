@@ -102,6 +102,7 @@ struct Car {
     Tag wheel_tags[CR_WHEELS];
     b2Body* hull = nullptr;
     Wheel wheels[CR_WHEELS];
+    int skid[CR_WHEELS] = {};
 
     ~Car() { delete world; }
 };
@@ -150,6 +151,7 @@ void Read(const Car& car, cr_state* out) {
         out->wheel_gas[i] = w.gas;
         out->joint_angle[i] = w.joint->GetJointAngle();
         out->wheel_tiles[i] = car.listener.wheel_tiles[i];
+        out->wheel_skid[i] = car.skid[i];
     }
     out->new_tiles = car.listener.new_tiles;
     out->tiles_visited = car.listener.visited;
@@ -193,6 +195,7 @@ void CarStep(Car& car, double dt) {
         f_force *= kForceCoefficient;
         p_force *= kForceCoefficient;
         double force = std::sqrt(f_force * f_force + p_force * p_force);
+        car.skid[i] = std::fabs(force) > 2.0 * friction_limit ? 1 : 0;
         if (std::fabs(force) > friction_limit) {
             f_force /= force;
             p_force /= force;
@@ -311,6 +314,7 @@ int cr_reset(void* handle, const double* tile_xy, int tile_count, double angle, 
             jd.lowerAngle = -0.4f;
             jd.upperAngle = +0.4f;
             car->wheels[i] = Wheel();
+            car->skid[i] = 0;
             car->wheels[i].body = wb;
             car->wheels[i].joint = static_cast<b2RevoluteJoint*>(world->CreateJoint(&jd));
         }

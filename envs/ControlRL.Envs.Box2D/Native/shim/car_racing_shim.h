@@ -36,6 +36,7 @@ typedef struct cr_state {
     double wheel_gas[CR_WHEELS];
     float joint_angle[CR_WHEELS];  /* steering joint angles */
     int wheel_tiles[CR_WHEELS];    /* road tiles each wheel touches (0: on grass) */
+    int wheel_skid[CR_WHEELS];     /* the last Car.step's force exceeded twice the friction limit (skid marks) */
     int new_tiles;                 /* tiles first visited during the last step */
     int tiles_visited;
     int new_lap;                   /* sticky: tile 0 first visited with more than lap_complete_percent visited */
