@@ -1,8 +1,9 @@
 using ControlRL.Core.Envs;
+using ControlRL.Envs.Box2D.CarRacing;
 
 namespace ControlRL.Envs.Box2D;
 
-/// <summary>Registers Gymnasium's BipedalWalker ids and teachDeepRL's Stump / Hexagon Tracks (three morphologies).</summary>
+/// <summary>Registers Gymnasium's BipedalWalker and CarRacing ids and teachDeepRL's Stump / Hexagon Tracks (three morphologies).</summary>
 public static class Box2DEnvs
 {
     /// <summary>teachDeepRL ids: track, morphology.</summary>
@@ -18,7 +19,7 @@ public static class Box2DEnvs
 
     /// <summary>The ids <see cref="Register"/> adds.</summary>
     public static IReadOnlyList<string> Ids { get; } =
-        [BipedalWalkerEnv.EnvId, BipedalWalkerEnv.HardcoreEnvId, .. Tracks.Select(t => t.Id)];
+        [BipedalWalkerEnv.EnvId, BipedalWalkerEnv.HardcoreEnvId, .. Tracks.Select(t => t.Id), CarRacingEnv.EnvId, CarRacingEnv.DiscreteEnvId];
 
     /// <summary>Adds every id; <c>registry.Make(id)</c> wraps each in its time limit (1600 / 2000 steps).</summary>
     public static void Register(EnvRegistry registry)
@@ -28,5 +29,7 @@ public static class Box2DEnvs
         registry.Register(BipedalWalkerEnv.HardcoreEnvId, () => new BipedalWalkerEnv(hardcore: true), () => BipedalWalkerEnv.Describe(true));
         foreach (var (id, track, morphology) in Tracks)
             registry.Register(id, () => new ParameterizedWalkerEnv(id, track, morphology()), () => ParameterizedWalkerEnv.Describe(id, morphology()));
+        registry.Register(CarRacingEnv.EnvId, () => new CarRacingEnv(continuous: true), () => CarRacingEnv.Describe(true));
+        registry.Register(CarRacingEnv.DiscreteEnvId, () => new CarRacingEnv(continuous: false), () => CarRacingEnv.Describe(false));
     }
 }

@@ -69,6 +69,7 @@ public static class EnvChecker
         private Space _obsSpace = null!;
         private Space _actSpace = null!;
         private int _terms;
+        private int _info;
 
         public IReadOnlyList<EnvCheckProblem> Problems
         {
@@ -138,6 +139,7 @@ public static class EnvChecker
             _obsSpace = spec.ObservationSpace!;
             _actSpace = spec.ActionSpace!;
             _terms = spec.RewardTerms!.Count;
+            _info = spec.Info?.Count ?? 0;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (string t in spec.RewardTerms!)
             {
@@ -175,12 +177,40 @@ public static class EnvChecker
             return a;
         }
 
-        private bool TryReset(string check, float[] obs, ulong? s)
+        private ObservationBatch NewObs() => new(_obsSpace, 1);
+
+        // Float leaves start as NaN so a value the env forgot to write shows up; integer leaves cannot flag that.
+        private static void Poison(ObservationBatch obs)
         {
-            Array.Fill(obs, float.NaN);
+            for (int i = 0; i < obs.LeafCount; i++)
+            {
+                if (obs.LeafDType(i) == DType.Float32) Array.Fill(obs.Floats(i), float.NaN);
+                else if (obs.LeafDType(i) == DType.Int32) Array.Fill(obs.Ints(i), int.MinValue);
+            }
+        }
+
+        // Every leaf as floats, in leaf order (for comparisons and messages).
+        private static float[] Flat(ObservationBatch obs)
+        {
+            var all = new List<float>();
+            for (int i = 0; i < obs.LeafCount; i++)
+            {
+                switch (obs.LeafDType(i))
+                {
+                    case DType.Float32: all.AddRange(obs.Floats(i)); break;
+                    case DType.UInt8: all.AddRange(obs.Bytes(i).Select(b => (float)b)); break;
+                    default: all.AddRange(obs.Ints(i).Select(v => (float)v)); break;
+                }
+            }
+            return all.ToArray();
+        }
+
+        private bool TryReset(string check, ObservationBatch obs, ulong? s)
+        {
+            Poison(obs);
             try
             {
-                env.Reset(obs, s);
+                env.Reset(obs.Row(0), s);
             }
             catch (Exception e)
             {
@@ -191,19 +221,32 @@ public static class EnvChecker
             return true;
         }
 
-        private bool CheckObservation(string check, ReadOnlySpan<float> obs)
+        private bool CheckObservation(string check, ObservationBatch batch)
         {
-            for (int i = 0; i < obs.Length; i++)
+            for (int leaf = 0; leaf < batch.LeafCount; leaf++)
             {
-                if (!float.IsFinite(obs[i]))
+                string key = batch.LeafKey(leaf).Length > 0 ? $" of key '{batch.LeafKey(leaf)}'" : "";
+                if (batch.LeafDType(leaf) == DType.Float32)
                 {
-                    Error(check + ".observation", $"observation value {i} is {obs[i]} (non-finite, or not written by the env): {Fmt(obs)}.", once: true);
+                    var obs = batch.Floats(leaf);
+                    for (int i = 0; i < obs.Length; i++)
+                    {
+                        if (!float.IsFinite(obs[i]))
+                        {
+                            Error(check + ".observation", $"observation value {i}{key} is {obs[i]} (non-finite, or not written by the env): {Fmt(obs)}.", once: true);
+                            return false;
+                        }
+                    }
+                }
+                else if (batch.LeafDType(leaf) == DType.Int32 && Array.IndexOf(batch.Ints(leaf), int.MinValue) is int at and >= 0)
+                {
+                    Error(check + ".observation", $"observation value {at}{key} was not written by the env.", once: true);
                     return false;
                 }
             }
-            if (!_obsSpace.Contains(obs))
+            if (_obsSpace.Why(batch.Row(0)) is { } why)
             {
-                Error(check + ".observation", $"observation {Fmt(obs)} is outside the observation space {_obsSpace.Describe()}.", once: true);
+                Error(check + ".observation", $"observation {Fmt(Flat(batch))}: {why} (space {_obsSpace.Describe()}).", once: true);
                 return false;
             }
             return true;
@@ -211,15 +254,15 @@ public static class EnvChecker
 
         private bool CheckReset()
         {
-            var obs = new float[_obsSpace.FlatSize];
+            var obs = NewObs();
             if (!TryReset("reset", obs, seed)) return false;
-            var again = new float[obs.Length];
-            if (TryReset("reset", again, seed) && !obs.AsSpan().SequenceEqual(again))
-                Error("reset.determinism", $"Reset(seed {seed}) twice gave different observations {Fmt(obs)} and {Fmt(again)}; seeding must make episodes reproducible.");
-            var other = new float[obs.Length];
-            if (TryReset("reset", other, seed + 1) && obs.AsSpan().SequenceEqual(other))
-                Warn("reset.seeding", $"Reset with seeds {seed} and {seed + 1} gave the same observation {Fmt(obs)}; is the seed used?");
-            var unseeded = new float[obs.Length];
+            var again = NewObs();
+            if (TryReset("reset", again, seed) && !Flat(obs).AsSpan().SequenceEqual(Flat(again)))
+                Error("reset.determinism", $"Reset(seed {seed}) twice gave different observations {Fmt(Flat(obs))} and {Fmt(Flat(again))}; seeding must make episodes reproducible.");
+            var other = NewObs();
+            if (TryReset("reset", other, seed + 1) && Flat(obs).AsSpan().SequenceEqual(Flat(other)))
+                Warn("reset.seeding", $"Reset with seeds {seed} and {seed + 1} gave the same observation {Fmt(Flat(obs))}; is the seed used?");
+            var unseeded = NewObs();
             TryReset("reset.unseeded", unseeded, null);
             return true;
         }
@@ -246,21 +289,23 @@ public static class EnvChecker
 
         private void CheckSteps(int steps)
         {
-            var obs = new float[_obsSpace.FlatSize];
+            var obs = NewObs();
             var action = new float[_actSpace.FlatSize];
             var terms = new float[_terms];
+            var info = new float[_info];
             if (!TryReset("step", obs, seed)) return;
             var rng = new Rng(seed ^ 0x5DEECE66DUL);
             int episodes = 0;
             for (int t = 0; t < steps; t++)
             {
                 if (!Sample(rng, action)) return;
-                Array.Fill(obs, float.NaN);
+                Poison(obs);
                 Array.Fill(terms, float.NaN);
+                Array.Fill(info, float.NaN);
                 StepOutcome r;
                 try
                 {
-                    r = env.Step(action, obs, terms);
+                    r = env.Step(action, obs.Row(0), terms, info);
                 }
                 catch (Exception e)
                 {
@@ -271,6 +316,11 @@ public static class EnvChecker
                     Error("step.reward", $"step {t}: reward is {r.Reward} (must be finite).", once: true);
                 CheckObservation("step", obs);
                 CheckTerms(t, r.Reward, terms);
+                for (int k = 0; k < info.Length; k++)
+                {
+                    if (!float.IsFinite(info[k]))
+                        Error("step.info", $"step {t}: info '{env.Spec.Info[k].Name}' is {info[k]} (non-finite, or not written by the env).", once: true);
+                }
                 if (r.Terminated || r.Truncated)
                 {
                     episodes++;
@@ -323,20 +373,21 @@ public static class EnvChecker
 
         private List<float[]>? Trajectory(int steps)
         {
-            var obs = new float[_obsSpace.FlatSize];
+            var obs = NewObs();
             var action = new float[_actSpace.FlatSize];
             var terms = new float[_terms];
+            var info = new float[_info];
             var rng = new Rng(seed + 12345);
             var rows = new List<float[]>(steps);
             try
             {
-                env.Reset(obs, seed);
+                env.Reset(obs.Row(0), seed);
                 for (int t = 0; t < steps; t++)
                 {
                     if (!Sample(rng, action)) return null;
-                    var r = env.Step(action, obs, terms);
-                    rows.Add([.. obs, r.Reward, r.Terminated ? 1 : 0, r.Truncated ? 1 : 0]);
-                    if (r.Terminated || r.Truncated) env.Reset(obs);
+                    var r = env.Step(action, obs.Row(0), terms, info);
+                    rows.Add([.. Flat(obs), r.Reward, r.Terminated ? 1 : 0, r.Truncated ? 1 : 0]);
+                    if (r.Terminated || r.Truncated) env.Reset(obs.Row(0));
                 }
             }
             catch (Exception)
@@ -364,13 +415,14 @@ public static class EnvChecker
             }
             cases.Add(($"an action of length {n + 1} (expected {n})", new float[n + 1]));
 
-            var obs = new float[_obsSpace.FlatSize];
+            var obs = NewObs();
             var terms = new float[_terms];
+            var info = new float[_info];
             foreach (var (what, action) in cases)
             {
                 try
                 {
-                    env.Reset(obs, seed);
+                    env.Reset(obs.Row(0), seed);
                 }
                 catch (Exception e)
                 {
@@ -379,7 +431,7 @@ public static class EnvChecker
                 }
                 try
                 {
-                    env.Step(action, obs, terms);
+                    env.Step(action, obs.Row(0), terms, info);
                     Error("invalid_action", $"{what} {Fmt(action)} was accepted silently; Step must throw InvalidActionException.");
                 }
                 catch (InvalidActionException)
