@@ -13,7 +13,7 @@ internal static class ImageInput
     {
         var chw = hwc.permute(0, 3, 1, 2);
         return hwc.dtype == ScalarType.Byte
-            ? chw.to_type(ScalarType.Float32).mul_(1.0 / 255.0)
+            ? chw.to_type(ScalarType.Float32).div_(255.0)
             : chw.to_type(ScalarType.Float32);
     }
 }
