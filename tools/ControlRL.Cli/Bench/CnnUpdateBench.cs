@@ -46,6 +46,9 @@ public static class CnnUpdateBench
             (torchVersion, torchThreads) = (version, threads);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {r + 1}: pytorch    {sps:0.0} samples/s"));
         }
+        var (fwd, bwd, opt) = bench.Profile(request.Steps);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"torchsharp step split: forward+loss {fwd * 1e3:0.0} ms, backward {bwd * 1e3:0.0} ms, FlatAdam (gather, clip, step) {opt * 1e3:0.0} ms"));
         var results = new List<CnnBenchResult> { new("torchsharp", "0.107 (libtorch " + torch.__version__ + ")", torch.get_num_threads(), ours.Max(), ours.ToArray()) };
         if (theirs.Count > 0) results.Add(new("pytorch", torchVersion ?? "?", torchThreads, theirs.Max(), theirs.ToArray()));
         return results;
@@ -126,17 +129,44 @@ public static class CnnUpdateBench
             return _batch * steps / sw.Elapsed.TotalSeconds;
         }
 
+        /// <summary>Mean seconds per step in forward+loss, backward and the optimizer step.</summary>
+        public (double Forward, double Backward, double Optimizer) Profile(int steps)
+        {
+            double f = 0, b = 0, o = 0;
+            for (int i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                long t0 = Stopwatch.GetTimestamp();
+                var loss = Loss();
+                long t1 = Stopwatch.GetTimestamp();
+                _adam.ZeroGrad();
+                loss.backward();
+                long t2 = Stopwatch.GetTimestamp();
+                _adam.Step(0.5);
+                long t3 = Stopwatch.GetTimestamp();
+                f += Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+                b += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
+                o += Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
+            }
+            return (f / steps, b / steps, o / steps);
+        }
+
         private void Step()
         {
             using var scope = NewDisposeScope();
+            var loss = Loss();
+            _adam.ZeroGrad();
+            loss.backward();
+            _adam.Step(0.5);
+        }
+
+        private Tensor Loss()
+        {
             var e = _policy.Evaluate(_obs, _act);
             var ratio = (e.LogProb - _oldLogp).exp();
             var pg = max(-_adv * ratio, -_adv * ratio.clamp(0.8, 1.2)).mean();
             var vLoss = (e.Value - _ret).square().mean() * 0.5;
-            var loss = pg - e.Entropy.mean() * 0.01 + vLoss * 0.5;
-            _adam.ZeroGrad();
-            loss.backward();
-            _adam.Step(0.5);
+            return pg - e.Entropy.mean() * 0.01 + vLoss * 0.5;
         }
 
         public void Dispose()
