@@ -1,16 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using ControlRL.Cli.Bench;
 using ControlRL.Cli.Config;
 using ControlRL.Cli.Hosting;
 
 namespace ControlRL.Cli.Commands;
 
-/// <summary><c>controlrl bench env|ppo</c>: throughput measurements, printed as a table.</summary>
+/// <summary><c>controlrl bench env|ppo|cnn</c>: throughput measurements, printed as a table.</summary>
 public static class BenchCommand
 {
     public static Command Create(CliServices services) =>
-        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services) };
+        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services), CnnBench(services) };
 
     private static Command EnvBench(CliServices services)
     {
@@ -67,6 +68,44 @@ public static class BenchCommand
             CommandRunner.RequireEnv(envs, resolved.Config.EnvId);
             var rows = services.Benchmarks.BenchPpo(new PpoBenchRequest(resolved.Config, u, envs), ct);
             services.Out.Write(FormatRows(rows));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private static Command CnnBench(CliServices services)
+    {
+        var batch = new Option<int>("--batch") { Description = "Minibatch rows per update step.", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both frameworks.", DefaultValueFactory = _ => 2 };
+        var steps = new Option<int>("--steps") { Description = "Timed update steps per round.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps before each round.", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds, alternating frameworks; the best round of each is reported.", DefaultValueFactory = _ => 2 };
+        var head = new Option<string>("--head") { Description = "Action head: gaussian or beta (3 actions in [-1, 1]).", DefaultValueFactory = _ => "gaussian" };
+        var size = new Option<int>("--size") { Description = "Frame height and width.", DefaultValueFactory = _ => 64 };
+        var channels = new Option<int>("--channels") { Description = "Stacked grayscale frames.", DefaultValueFactory = _ => 4 };
+        var python = new Option<string?>("--torch-python") { Description = "Python with PyTorch (e.g. /usr/bin/python3) to run tools/bench/cnn_update.py for comparison." };
+        var script = new Option<string?>("--script") { Description = "Path of cnn_update.py (default: found above the working folder)." };
+        var cmd = new Command("cnn", "PPO minibatch update of a Nature-CNN policy (uint8 frames, FlatAdam), samples per second; with --torch-python also PyTorch's and the ratio.")
+        {
+            batch, threads, steps, warmup, rounds, head, size, channels, python, script,
+        };
+        cmd.SetAction(parse => CommandRunner.Run(services, ct =>
+        {
+            var request = new CnnBenchRequest(parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(steps), parse.GetValue(warmup),
+                parse.GetValue(head)!, parse.GetValue(size), parse.GetValue(channels), parse.GetValue(rounds), parse.GetValue(python), parse.GetValue(script));
+            if (request.Batch < 1 || request.Threads < 1 || request.Steps < 1 || request.Warmup < 0 || request.Rounds < 1 || request.Channels < 1)
+                throw new CliUsageException("--batch, --threads, --steps, --rounds and --channels must be >= 1 and --warmup >= 0.");
+            if (request.Size < 36) throw new CliUsageException($"--size must be >= 36 for the Nature CNN (got {request.Size}).");
+            if (request.Head is not ("gaussian" or "beta")) throw new CliUsageException($"--head must be gaussian or beta (got '{request.Head}').");
+            var results = CnnUpdateBench.Run(request, services.Err, ct);
+            var sb = new StringBuilder();
+            sb.Append(CultureInfo.InvariantCulture, $"Nature CNN PPO update, {request.Batch} x {request.Size}x{request.Size}x{request.Channels} uint8, {request.Head} head, {request.Steps} steps x {request.Rounds} rounds\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{"framework",-11} {"version",-28} {"threads",7} {"samples/s",10}\n");
+            foreach (var r in results)
+                sb.Append(CultureInfo.InvariantCulture, $"{r.Framework,-11} {r.Version,-28} {r.Threads,7} {r.SamplesPerSecond,10:0.0}\n");
+            if (results.Count > 1)
+                sb.Append(CultureInfo.InvariantCulture, $"ratio torchsharp/pytorch: {results[0].SamplesPerSecond / results[1].SamplesPerSecond:0.00}\n");
+            services.Out.Write(sb.ToString());
             return ExitCodes.Ok;
         }));
         return cmd;
