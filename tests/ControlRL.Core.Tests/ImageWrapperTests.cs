@@ -138,6 +138,22 @@ public class ImageWrapperTests
     }
 
     [Fact]
+    public void FrameSkipSkipsThroughGrayscaleButNotThroughAFrameStack()
+    {
+        var raw = new PixelEnv();
+        var run = new Runner(new FrameSkip(new GrayscaleObservation(raw), 4));
+        run.Reset();
+        for (int t = 0; t < 5; t++) run.Step();
+        Assert.Equal(1 + 5, raw.Draws);
+
+        var stacked = new PixelEnv();
+        var run2 = new Runner(new FrameSkip(new FrameStack(stacked, 2), 4));
+        run2.Reset();
+        for (int t = 0; t < 5; t++) run2.Step();
+        Assert.Equal(1 + 20, stacked.Draws); // the stack needs every frame
+    }
+
+    [Fact]
     public void FrameSkipDrawsTheFrameAnInnerTimeLimitCuts()
     {
         var raw = new PixelEnv();

@@ -115,6 +115,11 @@ public sealed class FrameStack : ObservationLeafWrapper
                 f.CopyTo(dst.Slice(t * c, c));
                 continue;
             }
+            if (c == 1)
+            {
+                for (int p = 0; p < pixels; p++) dst[p * stride + t] = f[p];   // grayscale: one value per pixel
+                continue;
+            }
             for (int p = 0; p < pixels; p++) f.Slice(p * c, c).CopyTo(dst.Slice(p * stride + t * c, c));
         }
     }
