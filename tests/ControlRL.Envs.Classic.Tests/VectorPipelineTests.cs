@@ -75,11 +75,23 @@ public class VectorPipelineTests
         var actions = new float[v.NumEnvs];
         v.Reset(1);
         Run(id, v, actions, 0, 1000);
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        // Only this pipeline's threads: the caller (wrappers, the caller's slice) and the env's workers, so
+        // allocations elsewhere in the test host (other tests, the runner, tiered JIT) do not count.
+        var threaded = Threaded(v);
+        Assert.True(threaded.Workers > 0);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long workersBefore = threaded.WorkerAllocatedBytes;
         Run(id, v, actions, 1000, 1000);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        // Small tolerance for runtime-internal allocations on other threads (test host, tiered JIT).
-        Assert.True(allocated < 16 * 1024, $"{allocated} bytes allocated over 1000 threaded steps");
+        long caller = GC.GetAllocatedBytesForCurrentThread() - before;
+        long workers = threaded.WorkerAllocatedBytes - workersBefore;
+        Assert.Equal(0, caller);
+        Assert.Equal(0, workers);
+    }
+
+    private static ThreadedVectorEnv Threaded(IVectorEnv v)
+    {
+        while (v is VectorWrapper w) v = w.Inner;
+        return Assert.IsType<ThreadedVectorEnv>(v);
     }
 
     [Theory]

@@ -25,6 +25,7 @@ public sealed class ThreadedVectorEnv : IVectorEnv
     private readonly ManualResetEventSlim[] _wake;
     private readonly ManualResetEventSlim _done = new(false, spinCount: 1);
     private readonly Exception?[] _errors;     // per slice, written by its runner, read by the caller after the join
+    private readonly long[] _workerAllocated;  // per worker: its thread's allocated bytes after its last slice (tests)
     private readonly float[] _actions;
     private readonly long _spinTicks;
     private long _generation;
@@ -50,6 +51,7 @@ public sealed class ThreadedVectorEnv : IVectorEnv
         _bounds = new int[parts + 1];
         for (int k = 0; k <= parts; k++) _bounds[k] = (int)((long)k * n / parts);
         _errors = new Exception?[parts];
+        _workerAllocated = new long[Workers];
         _actions = new float[n * _batch.Buffers.ActionSize];
         _spinTicks = (long)(spinMicroseconds * 1e-6 * Stopwatch.Frequency);
         _wake = new ManualResetEventSlim[Workers];
@@ -190,7 +192,22 @@ public sealed class ThreadedVectorEnv : IVectorEnv
             if (_stop) return;
 
             RunSlice(slice);
+            Volatile.Write(ref _workerAllocated[slice - 1], GC.GetAllocatedBytesForCurrentThread());
             if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+        }
+    }
+
+    /// <summary>
+    /// Bytes the worker threads have allocated (all their work, waits included), as of each one's last finished
+    /// slice; read between steps. Lets allocation tests count this env's threads only, not the whole process.
+    /// </summary>
+    internal long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int w = 0; w < _workerAllocated.Length; w++) sum += Volatile.Read(ref _workerAllocated[w]);
+            return sum;
         }
     }
 
