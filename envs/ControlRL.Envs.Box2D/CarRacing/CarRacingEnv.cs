@@ -57,7 +57,8 @@ public sealed class CarRacingEnv : IEnv, IObservationSkipping
     public StepOutcome Step(ReadOnlySpan<float> action, ObsRow observation, Span<float> rewardTerms, Span<float> info = default)
     {
         (float reward, bool terminated) = StepSim(action);
-        if (!SkipObservation) _sim.RenderObservation(observation.UInt8());
+        // The last frame of an episode is always drawn: an action-repeat wrapper returns it even on a skipped step.
+        if (!SkipObservation || terminated) _sim.RenderObservation(observation.UInt8());
         if (rewardTerms.Length >= 3)
         {
             rewardTerms[0] = _sim.LastTileReward;

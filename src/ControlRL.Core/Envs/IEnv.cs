@@ -36,7 +36,10 @@ public interface IEnv : IDisposable
 /// </summary>
 public interface IObservationSkipping
 {
-    /// <summary>While true, Step leaves the observation slots untouched.</summary>
+    /// <summary>
+    /// While true, Step leaves the observation slots untouched, except on a step that ends the episode: that final
+    /// frame is always written, because the wrapper returns it.
+    /// </summary>
     bool SkipObservation { get; set; }
 }
 

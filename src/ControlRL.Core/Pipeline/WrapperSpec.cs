@@ -14,6 +14,62 @@ public sealed record WrapperSpec(string Name, IReadOnlyDictionary<string, object
     public static WrapperSpec Of(string name, params (string Key, object? Value)[] args) =>
         new(name, args.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal));
 
+    /// <summary>
+    /// Parses the one-line form configs use: <c>grayscale</c>, <c>frame_skip(k=4)</c>,
+    /// <c>resize(height=64, width=64)</c>, <c>normalize_observation(keys=[state, speed])</c>. Values stay text (or
+    /// lists of text); the pipeline converts and validates them per argument.
+    /// </summary>
+    public static WrapperSpec Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string t = text.Trim();
+        int open = t.IndexOf('(');
+        if (open < 0)
+        {
+            if (t.Length == 0 || t.Contains(')')) throw Bad(text, "expected name or name(arg=value, ...)");
+            return new WrapperSpec(t);
+        }
+        if (!t.EndsWith(')')) throw Bad(text, "missing ')'");
+        string name = t[..open].Trim();
+        if (name.Length == 0) throw Bad(text, "missing wrapper name");
+        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (string part in SplitTopLevel(t[(open + 1)..^1]))
+        {
+            if (part.Length == 0) continue;
+            int eq = part.IndexOf('=');
+            if (eq <= 0) throw Bad(text, $"argument '{part}' is not key=value");
+            string key = part[..eq].Trim();
+            string value = part[(eq + 1)..].Trim();
+            object? v = value.StartsWith('[') && value.EndsWith(']')
+                ? SplitTopLevel(value[1..^1]).Where(x => x.Length > 0).ToList()
+                : value;
+            if (!args.TryAdd(key, v)) throw Bad(text, $"argument '{key}' appears twice");
+        }
+        return new WrapperSpec(name, args);
+    }
+
+    /// <summary>Splits on commas outside brackets and parentheses, trimming each part.</summary>
+    public static IReadOnlyList<string> SplitTopLevel(string text)
+    {
+        var parts = new List<string>();
+        int depth = 0, start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c is '(' or '[') depth++;
+            else if (c is ')' or ']') depth--;
+            else if (c == ',' && depth == 0)
+            {
+                parts.Add(text[start..i].Trim());
+                start = i + 1;
+            }
+        }
+        parts.Add(text[start..].Trim());
+        return parts;
+    }
+
+    private static ArgumentException Bad(string text, string why) => new($"Wrapper '{text}': {why}.");
+
     public override string ToString() =>
         Args.Count == 0 ? Name : $"{Name}({string.Join(", ", Args.Select(a => $"{a.Key}={Format(a.Value)}"))})";
 

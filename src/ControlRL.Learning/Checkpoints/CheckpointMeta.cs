@@ -14,8 +14,17 @@ public sealed class CheckpointMeta
     public string Algorithm { get; set; } = "ppo";
     public string EnvId { get; set; } = "";
 
-    /// <summary><c>gaussian</c> or <c>categorical</c>.</summary>
+    /// <summary><c>gaussian</c>, <c>categorical</c> (MLP actor-critics) or <c>encoded</c> (per-key encoder + head).</summary>
     public string PolicyKind { get; set; } = "";
+
+    /// <summary>For <c>encoded</c> policies: the <see cref="Models.Policies.PolicyDescription"/> JSON that rebuilds the module.</summary>
+    public string? PolicyDescription { get; set; }
+
+    /// <summary>The observation space the policy was trained on (Gymnasium-style text), checked when it is loaded.</summary>
+    public string? ObservationSpace { get; set; }
+
+    /// <summary>The action space the policy acts in.</summary>
+    public string? ActionSpace { get; set; }
     public int ObservationSize { get; set; }
 
     /// <summary>Action floats for Gaussian policies; number of actions for categorical ones.</summary>

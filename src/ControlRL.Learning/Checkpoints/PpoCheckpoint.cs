@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using ControlRL.Core.Checkpoints;
+using ControlRL.Core.Envs;
 using ControlRL.Core.Vector;
 using ControlRL.Learning.Ppo;
 using ControlRL.Models.Policies;
@@ -41,13 +42,20 @@ public static class PpoCheckpoint
             state["trainer/global_step"] = [trainer.GlobalStep];
             state["trainer/update"] = [trainer.Update];
             foreach (var (k, val) in StatefulComponents.Save(trainer.Env.FindAll<IStatefulComponent>())) state[k] = val;
-            var words = new Dictionary<string, ulong[]>(StringComparer.Ordinal) { ["trainer/rng"] = trainer.Rng.GetState() };
+            var words = new Dictionary<string, ulong[]>(StringComparer.Ordinal)
+            {
+                ["trainer/rng"] = trainer.Rng.GetState(),
+                ["trainer/torch_generator"] = PackBytes(trainer.Generator.get_state()),
+            };
             StateFile.Write(Path.Combine(tmp, StateFileName), state, words);
 
             var meta = new CheckpointMeta
             {
                 EnvId = trainer.Env.Spec.Id,
-                PolicyKind = PolicyKindOf(trainer.Policy),
+                PolicyKind = trainer.Policy.Kind,
+                PolicyDescription = (trainer.Policy as EncodedActorCritic)?.Description.ToJson(),
+                ObservationSpace = trainer.Env.Spec.ObservationSpace.Describe(),
+                ActionSpace = trainer.Env.Spec.ActionSpace.Describe(),
                 ObservationSize = trainer.Policy.ObservationSize,
                 ActionSize = trainer.Policy is CategoricalActorCritic c ? c.NumActions : trainer.Policy.ActionSize,
                 GlobalStep = trainer.GlobalStep,
@@ -93,16 +101,35 @@ public static class PpoCheckpoint
         return meta;
     }
 
-    /// <summary>Builds the policy a checkpoint describes and loads its weights.</summary>
-    public static ActorCritic LoadPolicy(string directory, CheckpointMeta meta)
+    /// <summary>
+    /// Builds the policy a checkpoint describes for an env of <paramref name="spec"/> (the wrapped env it will act
+    /// in) and loads its weights. Needs no trainer: MLP policies are rebuilt from their sizes, encoded ones from
+    /// their stored description and the env's spaces, which must be the ones the policy was trained on.
+    /// </summary>
+    public static ActorCritic LoadPolicy(string directory, CheckpointMeta meta, EnvSpec spec)
     {
+        if (meta.ObservationSpace is { } trained && trained != spec.ObservationSpace.Describe())
+            throw new InvalidDataException($"Checkpoint '{directory}' was trained on observations {trained}, but {spec.Id} gives {spec.ObservationSpace.Describe()}.");
+        if (meta.ActionSpace is { } acts && acts != spec.ActionSpace.Describe())
+            throw new InvalidDataException($"Checkpoint '{directory}' acts in {acts}, but {spec.Id} takes {spec.ActionSpace.Describe()}.");
         var activation = meta.Config.Activation == "relu" ? Activation.ReLU : Activation.Tanh;
-        ActorCritic policy = meta.PolicyKind switch
+        ActorCritic policy;
+        try
         {
-            "gaussian" => new GaussianActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation, meta.Config.LogStdInit),
-            "categorical" => new CategoricalActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation),
-            _ => throw new InvalidDataException($"Checkpoint '{directory}' has unknown policy kind '{meta.PolicyKind}'."),
-        };
+            policy = meta.PolicyKind switch
+            {
+                "gaussian" => new GaussianActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation, meta.Config.LogStdInit),
+                "categorical" => new CategoricalActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation),
+                "encoded" => Models.Policies.PolicyDescription.FromJson(meta.PolicyDescription
+                        ?? throw new InvalidDataException($"Checkpoint '{directory}' holds an encoded policy without its description."))
+                    .Build(spec.ObservationSpace, spec.ActionSpace),
+                _ => throw new InvalidDataException($"Checkpoint '{directory}' has unknown policy kind '{meta.PolicyKind}'."),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException)
+        {
+            throw new InvalidDataException($"Checkpoint '{directory}': its {meta.PolicyKind} policy cannot be rebuilt ({e.Message}).", e);
+        }
         try
         {
             policy.load(Path.Combine(directory, PolicyFile));
@@ -125,7 +152,7 @@ public static class PpoCheckpoint
         var meta = ReadMeta(directory);
         if (meta.EnvId != trainer.Env.Spec.Id)
             throw new InvalidDataException($"Checkpoint '{directory}' was trained on {meta.EnvId}, not {trainer.Env.Spec.Id}.");
-        using (var loaded = LoadPolicy(directory, meta))
+        using (var loaded = LoadPolicy(directory, meta, trainer.Env.Spec))
         {
             if (!SameShapes(loaded, trainer.Policy))
                 throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy with hidden sizes [{string.Join(",", meta.Config.HiddenSizes)}] that does not match the configured network [{string.Join(",", trainer.Config.HiddenSizes)}].");
@@ -144,6 +171,8 @@ public static class PpoCheckpoint
         trainer.Update = (int)Get("trainer/update")[0];
         trainer.Rng.SetState(state.Words.TryGetValue("trainer/rng", out var rng)
             ? rng : throw new InvalidDataException($"Checkpoint '{directory}': state.bin has no entry 'trainer/rng'."));
+        if (state.Words.TryGetValue("trainer/torch_generator", out var gen))
+            trainer.Generator.set_state(UnpackBytes(gen));
         RestoreEnvState(trainer.Env, state.Doubles);
         trainer.EnvStarted = false;
         trainer.RefreshActor();
@@ -161,12 +190,25 @@ public static class PpoCheckpoint
             && pa.Zip(pb).All(p => p.First.name == p.Second.name && p.First.parameter.shape.SequenceEqual(p.Second.parameter.shape));
     }
 
-    private static string PolicyKindOf(ActorCritic p) => p switch
+    // A torch generator's state (a uint8 tensor) as words: [byte count, bytes packed 8 per word].
+    private static ulong[] PackBytes(Tensor state)
     {
-        GaussianActorCritic => "gaussian",
-        CategoricalActorCritic => "categorical",
-        _ => throw new NotSupportedException($"Cannot checkpoint policy type {p.GetType().Name}."),
-    };
+        using var s = state;
+        byte[] bytes = s.cpu().data<byte>().ToArray();
+        var words = new ulong[1 + (bytes.Length + 7) / 8];
+        words[0] = (ulong)bytes.Length;
+        Buffer.BlockCopy(bytes, 0, words, 8, bytes.Length);
+        return words;
+    }
+
+    private static Tensor UnpackBytes(ulong[] words)
+    {
+        if (words.Length == 0 || words[0] > (ulong)(words.Length - 1) * 8)
+            throw new InvalidDataException("state.bin: entry 'trainer/torch_generator' is malformed.");
+        var bytes = new byte[(int)words[0]];
+        Buffer.BlockCopy(words, 8, bytes, 0, bytes.Length);
+        return tensor(bytes);
+    }
 
     private static string HashFile(string path)
     {

@@ -37,6 +37,26 @@ public sealed class PpoConfig
     /// <summary>Stop an update's epochs early when the approximate KL exceeds this; null disables (CleanRL default).</summary>
     public double? TargetKl { get; set; }
 
+    /// <summary>
+    /// The env pipeline, in order, e.g. <c>[frame_skip(k=4), grayscale, resize(size=64), frame_stack(n=4)]</c>
+    /// (<see cref="Core.Pipeline.EnvPipeline"/> lists the names). Single-env wrappers wrap each sub-env (inside the
+    /// spec's time limit unless a time_limit is listed); clip_action / normalize_observation / normalize_reward listed
+    /// here replace the vector stage that the booleans below otherwise build.
+    /// </summary>
+    public string[] Wrappers { get; set; } = [];
+
+    /// <summary><c>auto</c> (MLP actor-critic for flat float observations, else encoded), <c>mlp</c> or <c>encoded</c>.</summary>
+    public string Policy { get; set; } = "auto";
+
+    /// <summary>Image encoder of encoded policies: <c>nature</c> (Mnih et al. 2015) or <c>impala</c> (Espeholt et al. 2018).</summary>
+    public string Cnn { get; set; } = "nature";
+
+    /// <summary>Width of the CNN's output layer; 0 takes the encoder's default (nature 512, impala 256).</summary>
+    public int CnnFeatures { get; set; }
+
+    /// <summary>Action distribution of encoded policies: gaussian, squashed_gaussian, beta, categorical; null picks by action space.</summary>
+    public string? ActionHead { get; set; }
+
     public bool NormalizeObservation { get; set; } = true;
     public bool NormalizeReward { get; set; } = true;
     public double ObsClip { get; set; } = 10.0;
@@ -68,6 +88,9 @@ public sealed class PpoConfig
     /// <summary>Write a checkpoint every this many updates (and always at the end); 0 only at the end.</summary>
     public int CheckpointEvery { get; set; } = 50;
 
+    /// <summary>The parsed env pipeline of <see cref="Wrappers"/>.</summary>
+    public Core.Pipeline.EnvPipeline Pipeline() => new(Wrappers.Select(Core.Pipeline.WrapperSpec.Parse));
+
     public int BatchSize => NumEnvs * NumSteps;
     public int MinibatchSize => BatchSize / NumMinibatches;
     public int NumUpdates => (int)(TotalTimesteps / BatchSize);
@@ -83,6 +106,8 @@ public sealed class PpoConfig
         Require(TotalTimesteps > 0, $"total_timesteps must be positive (got {TotalTimesteps}).");
         Require(NumEnvs >= 1, $"num_envs must be >= 1 (got {NumEnvs}).");
         Require(NumSteps >= 1, $"num_steps must be >= 1 (got {NumSteps}).");
+        Require((long)NumEnvs * NumSteps <= 1 << 28,
+            $"num_envs * num_steps = {(long)NumEnvs * NumSteps} samples per rollout is more than {1 << 28}.");
         Require(NumMinibatches >= 1 && BatchSize % NumMinibatches == 0,
             $"num_minibatches ({NumMinibatches}) must divide the batch size num_envs*num_steps ({BatchSize}).");
         Require(TotalTimesteps >= BatchSize, $"total_timesteps ({TotalTimesteps}) is smaller than one batch ({BatchSize}).");
@@ -97,6 +122,20 @@ public sealed class PpoConfig
         Require(Device is "cpu" or "cuda" || Device.StartsWith("cuda:", StringComparison.Ordinal), $"device must be cpu or cuda (got '{Device}').");
         Require(EnvWorkers >= 0, $"env_workers must be >= 0 (got {EnvWorkers}).");
         Require(TorchThreads >= 0, $"torch_threads must be >= 0 (got {TorchThreads}).");
+        Require(Policy is "auto" or "mlp" or "encoded", $"policy must be auto, mlp or encoded (got '{Policy}').");
+        Require(Cnn is "nature" or "impala", $"cnn must be nature or impala (got '{Cnn}').");
+        Require(CnnFeatures >= 0, $"cnn_features must be >= 0 (got {CnnFeatures}).");
+        Require(ActionHead is null or "gaussian" or "squashed_gaussian" or "beta" or "categorical",
+            $"action_head must be gaussian, squashed_gaussian, beta or categorical (got '{ActionHead}').");
+        Require(MinibatchSize >= 1, $"num_minibatches ({NumMinibatches}) leaves minibatches of {MinibatchSize} samples.");
+        try
+        {
+            _ = Pipeline();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"wrappers: {e.Message}", e);
+        }
         Require(Curriculum is null || Curricula.TeacherFactory.Names.Contains(Curriculum),
             $"curriculum must be one of {string.Join(", ", Curricula.TeacherFactory.Names)} (got '{Curriculum}').");
         Require(CurriculumReturnRange.Length == 2 && CurriculumReturnRange[0] < CurriculumReturnRange[1],

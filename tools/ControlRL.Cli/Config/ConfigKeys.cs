@@ -123,7 +123,8 @@ public static class ConfigKeys
         string t = text.Trim();
         if (t.StartsWith('[') && t.EndsWith(']')) t = t[1..^1];
         if (t.Trim().Length == 0) return [];
-        return t.Split(',').Select(x => (object?)x.Trim());
+        // Commas inside parentheses or brackets belong to an item (wrappers: "resize(height=64, width=64)").
+        return ControlRL.Core.Pipeline.WrapperSpec.SplitTopLevel(t).Select(x => (object?)x);
     }
 
     private static bool ParseBool(string s) => s.ToLowerInvariant() switch

@@ -4,6 +4,7 @@ using ControlRL.Core.Vector;
 using ControlRL.Core.Wrappers;
 using ControlRL.Learning.Checkpoints;
 using ControlRL.Learning.Ppo;
+using ControlRL.Models.Policies;
 
 namespace ControlRL.Cli.Evaluation;
 
@@ -26,6 +27,8 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         }
         var cfg = meta.Config;
         string envId = request.EnvId ?? meta.EnvId;
+        // The env the policy was trained in (same pipeline and observation normalization), one sub-env, no
+        // reward normalization; nothing else of the training config matters here.
         var evalCfg = new PpoConfig
         {
             EnvId = envId,
@@ -33,19 +36,37 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
             NumSteps = 1,
             NumMinibatches = 1,
             TotalTimesteps = 1,
+            Wrappers = cfg.Wrappers,
             NormalizeObservation = cfg.NormalizeObservation,
             NormalizeReward = false,
             ObsClip = cfg.ObsClip,
             Gamma = cfg.Gamma,
         };
-        using var env = PpoEnvironment.Build(request.Envs, evalCfg, training: false);
-        using var policy = PpoCheckpoint.LoadPolicy(request.CheckpointDir, meta);
-        if (policy.ObservationSize != env.Buffers.ObservationSize)
+        IVectorEnv env;
+        ActorCritic policy;
+        try
+        {
+            env = PpoEnvironment.Build(request.Envs, evalCfg, training: false);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"eval: cannot build {envId} as the checkpoint was trained: {e.Message}");
+        }
+        using var _ = env;
+        try
+        {
+            policy = PpoCheckpoint.LoadPolicy(request.CheckpointDir, meta, env.Spec);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+        using var __ = policy;
+        if (policy.HasManagedActor && policy.ObservationSize != env.Buffers.ObservationSize)
             throw new CliUsageException($"checkpoint policy expects {policy.ObservationSize} observations but {envId} gives {env.Buffers.ObservationSize}.");
         PpoCheckpoint.RestoreEnvState(env, PpoCheckpoint.ReadState(request.CheckpointDir).Doubles);
-        var actor = policy.SnapshotActor();
+        using var actor = new PolicyActor(policy, env.Buffers.ObservationSpace, request.Seed ^ 0xE7A1UL, cfg.Device);
         var stats = env.Find<RecordEpisodeStatistics>()!;
-        var rng = new Rng(request.Seed ^ 0xE7A1UL);
         var actions = new float[env.Buffers.ActionSize];
         var returns = new List<double>();
         var lengths = new List<int>();
@@ -57,7 +78,7 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
             env.Reset(request.Seed + (ulong)episode);
             while (true)
             {
-                actor.Act(env.Buffers.Observations, actions, 1, rng, request.Deterministic);
+                actor.Act(env.Buffers.Obs, actions, 1, request.Deterministic);
                 env.Step(actions);
                 if (stats.CompletedThisStep.Count > 0)
                 {
