@@ -33,22 +33,32 @@ public sealed class BenchmarkHost : IBenchmarkHost
 
         using (var env = request.Envs.Make(request.EnvId))
         {
-            var obs = new float[spec.ObservationSpace.FlatSize];
+            // Typed slots for any space; a flat float env writes into one float row exactly as a span.
+            var obs = new ObservationBatch(spec.ObservationSpace, 1);
             var terms = new float[spec.RewardTerms.Count];
-            env.Reset(obs, request.Seed);
+            var info = new float[spec.Info.Count];
+            var skipping = env.Find<IObservationSkipping>();
+            env.Reset(obs.Row(0), request.Seed);
             double Run(long steps)
             {
                 var sw = Stopwatch.StartNew();
                 for (long s = 0; s < steps; s++)
                 {
                     int k = (int)(s % 4096);
-                    var r = env.Step(actions.AsSpan(k * act, act), obs, terms);
-                    if (r.Terminated || r.Truncated) env.Reset(obs);
+                    var r = env.Step(actions.AsSpan(k * act, act), obs.Row(0), terms, info);
+                    if (r.Terminated || r.Truncated) env.Reset(obs.Row(0));
                 }
                 return sw.Elapsed.TotalSeconds;
             }
             Run(Math.Min(request.Steps / 10, 5000));
             rows.Add(new BenchmarkRow($"IEnv.Step, one env ({spec.Id})", 1, request.Steps, Run(request.Steps)));
+            if (skipping is not null)
+            {
+                // What an action-repeat wrapper costs for the frames the agent never sees: physics and reward only.
+                skipping.SkipObservation = true;
+                rows.Add(new BenchmarkRow($"IEnv.Step, observation not drawn ({spec.Id})", 1, request.Steps, Run(request.Steps)));
+                skipping.SkipObservation = false;
+            }
         }
 
         foreach (int threads in request.Threads)
