@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ControlRL.Core.Vector;
 using ControlRL.Learning.Algorithms;
 using ControlRL.Learning.Checkpoints;
 using ControlRL.Learning.Ppo;
