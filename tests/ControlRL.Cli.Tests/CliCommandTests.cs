@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ControlRL.Cli.Logging;
 using ControlRL.Cli.Runs;
+using ControlRL.Learning.Ppo;
 
 namespace ControlRL.Cli.Tests;
 
@@ -16,7 +17,7 @@ public class CliCommandTests
 
         foreach (var (args, expect) in new (string[], string[])[]
                  {
-                     (["train", "--help"], ["--env", "--total-timesteps", "--seed", "--num-envs", "--config", "--set", "--resume", "--run-dir", "--device", "--no-progress", "learning_rate"]),
+                     (["train", "--help"], ["--algo", "--env", "--total-timesteps", "--seed", "--num-envs", "--config", "--set", "--resume", "--run-dir", "--device", "--no-progress", "learning_rate"]),
                      (["eval", "--help"], ["<checkpoint>", "--episodes", "--deterministic", "--video", "--seed"]),
                      (["envs", "--help"], ["list", "describe"]),
                      (["envs", "describe", "--help"], ["--json"]),
@@ -118,12 +119,13 @@ public class CliCommandTests
         Assert.True(code == 0, cli.Err.ToString());
 
         var req = cli.Hosts.Train!;
+        var cfg = Assert.IsType<PpoConfig>(req.Config);
         Assert.Equal("FakePoint-v0", req.Config.EnvId);
         Assert.Equal(4UL, req.Config.Seed);
         Assert.Equal(8192, req.Config.TotalTimesteps);
         Assert.Equal(2, req.Config.NumEnvs);
-        Assert.Equal(64, req.Config.NumSteps);
-        Assert.Equal([32, 32], req.Config.HiddenSizes);
+        Assert.Equal(64, cfg.NumSteps);
+        Assert.Equal([32, 32], cfg.HiddenSizes);
         Assert.Null(req.ResumeCheckpoint);
         Assert.Equal(Path.Combine(tmp.Path, "FakePoint-v0__ppo__4__20260102-030405"), req.Run.Root);
 
@@ -135,6 +137,52 @@ public class CliCommandTests
         Assert.Single(Directory.GetFiles(req.Run.TensorBoardDir, "events.out.tfevents.*"));
         Assert.True(File.Exists(req.Run.LearningCurvePath), cli.Err.ToString());
         Assert.Contains("progress: ", cli.Err.ToString());
+    }
+
+    [Fact]
+    public void TrainAcceptsAlgoPpoAndWritesItFirst()
+    {
+        using var tmp = new TempDir();
+        var cli = new CliHarness();
+        Assert.True(cli.Run("train", "--algo", "ppo", "--env", "FakePoint-v0", "--seed", "2", "--run-dir", tmp.Path) == 0, cli.Err.ToString());
+        var req = cli.Hosts.Train!;
+        Assert.Equal("ppo", req.Config.Algo);
+        Assert.IsType<PpoConfig>(req.Config);
+        Assert.Equal(Path.Combine(tmp.Path, "FakePoint-v0__ppo__2__20260102-030405"), req.Run.Root);
+        string firstKey = File.ReadLines(req.Run.ConfigPath).First(l => !l.StartsWith('#'));
+        Assert.Equal("algo: \"ppo\"", firstKey);
+
+        // The run's config.yaml names its algo; resuming reads it back.
+        Directory.CreateDirectory(req.Run.CheckpointPath(2048));
+        var second = new CliHarness();
+        Assert.True(second.Run("train", "--resume", req.Run.Root) == 0, second.Err.ToString());
+        Assert.Equal("ppo", second.Hosts.Train!.Config.Algo);
+    }
+
+    [Fact]
+    public void TrainWithAnUnknownAlgoListsTheKnownOnes()
+    {
+        using var tmp = new TempDir();
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.BadInput, cli.Run("train", "--algo", "dqn", "--env", "FakePoint-v0", "--run-dir", tmp.Path));
+        Assert.Contains("unknown algorithm 'dqn' (known: ppo)", cli.Err.ToString());
+        Assert.Null(cli.Hosts.Train);
+        Assert.Empty(Directory.GetDirectories(tmp.Path));
+
+        var viaSet = new CliHarness();
+        Assert.Equal(ExitCodes.BadInput, viaSet.Run("train", "--set", "algo=sac", "--env", "FakePoint-v0", "--run-dir", tmp.Path));
+        Assert.Contains("unknown algorithm 'sac'", viaSet.Err.ToString());
+    }
+
+    [Fact]
+    public void EveryRegisteredAlgorithmHasATrainerAndATaskConfigFolder()
+    {
+        foreach (var algo in ControlRL.Learning.Algorithms.AlgorithmRegistry.All)
+        {
+            Assert.Contains(algo.Name, Hosting.TrainerHosts.Names);
+            Assert.NotNull(Hosting.TrainerHosts.Create(algo.Name));
+            Assert.True(Directory.Exists(Path.Combine(Repo.ConfigRoot, algo.ConfigFolder)), algo.Name);
+        }
     }
 
     [Fact]
@@ -151,7 +199,7 @@ public class CliCommandTests
         var req = second.Hosts.Train!;
         Assert.Equal(run.Root, req.Run.Root);
         Assert.Equal(run.CheckpointPath(2048), req.ResumeCheckpoint);
-        Assert.Equal(128, req.Config.NumSteps);          // from the run's config.yaml
+        Assert.Equal(128, ((PpoConfig)req.Config).NumSteps);          // from the run's config.yaml
         Assert.Equal(4096, req.Config.TotalTimesteps);   // flag wins
         Assert.Contains("total_timesteps: 4096", File.ReadAllText(run.ConfigPath));
     }

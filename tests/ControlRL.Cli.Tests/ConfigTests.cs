@@ -13,18 +13,27 @@ public class ConfigTests
             ConfigFile = configFile,
             Sets = sets ?? [],
             Flags = flags ?? (env is null ? [] : new Dictionary<string, object?> { ["env_id"] = env }),
-            TaskConfigDirectory = dir.Path,
+            ConfigRoot = dir.Path,
         });
+
+    private static ConfigKeys PpoKeys => ConfigKeys.For(typeof(PpoConfig));
+
+    /// <summary>A file in the temp config root's ppo folder (configs/ppo/&lt;env&gt;.yaml).</summary>
+    private static string PpoFile(TempDir dir, string name)
+    {
+        Directory.CreateDirectory(dir.File("ppo"));
+        return Path.Combine(dir.File("ppo"), name);
+    }
 
     [Fact]
     public void PrecedenceIsDefaultsThenTaskFileThenConfigThenSetThenFlags()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("Fake-v0.yaml"), "learning_rate: 1.0e-3\nnum_steps: 512\ngamma: 0.9\nupdate_epochs: 5\n");
+        File.WriteAllText(PpoFile(dir, "Fake-v0.yaml"), "learning_rate: 1.0e-3\nnum_steps: 512\ngamma: 0.9\nupdate_epochs: 5\n");
         File.WriteAllText(dir.File("user.yaml"), "num_steps: 256\ngamma: 0.95\nnum_minibatches: 8\n");
         var r = Resolve(dir, configFile: dir.File("user.yaml"), sets: ["gamma=0.97", "seed=5", "update_epochs=3"],
             flags: new() { ["env_id"] = "Fake-v0", ["seed"] = 9UL });
-        var c = r.Config;
+        var c = (PpoConfig)r.Config;
         Assert.Equal(1e-3, c.LearningRate);     // task file over defaults
         Assert.Equal(256, c.NumSteps);          // --config over task file
         Assert.Equal(0.97, c.Gamma);            // --set over --config
@@ -33,16 +42,16 @@ public class ConfigTests
         Assert.Equal(8, c.NumMinibatches);
         Assert.Equal(new PpoConfig().ClipCoef, c.ClipCoef); // untouched default
         Assert.Equal("Fake-v0", c.EnvId);
-        Assert.Equal(["defaults", dir.File("Fake-v0.yaml"), dir.File("user.yaml"), "--set", "command-line flags"], r.Sources);
+        Assert.Equal(["defaults", PpoFile(dir, "Fake-v0.yaml"), dir.File("user.yaml"), "--set", "command-line flags"], r.Sources);
     }
 
     [Fact]
     public void EnvIdFromConfigFileSelectsTheTaskFile()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("Other-v1.yaml"), "num_steps: 64\nnum_minibatches: 4\n");
+        File.WriteAllText(PpoFile(dir, "Other-v1.yaml"), "num_steps: 64\nnum_minibatches: 4\n");
         File.WriteAllText(dir.File("user.yaml"), "env_id: Other-v1\n");
-        var c = Resolve(dir, configFile: dir.File("user.yaml")).Config;
+        var c = (PpoConfig)Resolve(dir, configFile: dir.File("user.yaml")).Config;
         Assert.Equal("Other-v1", c.EnvId);
         Assert.Equal(64, c.NumSteps);
     }
@@ -66,7 +75,7 @@ public class ConfigTests
     public void SetParsesIntsFloatsBoolsListsAndNull()
     {
         using var dir = new TempDir();
-        var c = Resolve(dir, sets:
+        var c = (PpoConfig)Resolve(dir, sets:
         [
             "num_envs=4", "total_timesteps=2e6", "learning_rate=2.5e-4", "anneal_lr=false", "norm_adv=no",
             "hidden_sizes=[256, 128]", "target_kl=0.02", "activation=relu", "seed=1_000", "num-minibatches=64",
@@ -82,8 +91,8 @@ public class ConfigTests
         Assert.Equal(1000UL, c.Seed);
         Assert.Equal(64, c.NumMinibatches);
 
-        Assert.Equal([32, 32, 16], Resolve(dir, sets: ["hidden_sizes=32,32,16"]).Config.HiddenSizes);
-        Assert.Null(Resolve(dir, sets: ["target_kl=0.1", "target_kl=null"]).Config.TargetKl);
+        Assert.Equal([32, 32, 16], ((PpoConfig)Resolve(dir, sets: ["hidden_sizes=32,32,16"]).Config).HiddenSizes);
+        Assert.Null(((PpoConfig)Resolve(dir, sets: ["target_kl=0.1", "target_kl=null"]).Config).TargetKl);
     }
 
     [Theory]
@@ -137,8 +146,8 @@ public class ConfigTests
         var original = Resolve(dir, sets: ["hidden_sizes=[128,64]", "target_kl=0.015", "learning_rate=0.0001", "device=cuda:1", "seed=7"]).Config;
         ConfigWriter.Write(original, dir.File("config.yaml"), ["defaults", "--set"]);
         var back = Resolve(dir, configFile: dir.File("config.yaml")).Config;
-        foreach (string key in ConfigKeys.All)
-            Assert.Equal(ConfigWriter.Format(ConfigKeys.Get(original, key)), ConfigWriter.Format(ConfigKeys.Get(back, key)));
+        foreach (string key in PpoKeys.All)
+            Assert.Equal(ConfigWriter.Format(PpoKeys.Get(original, key)), ConfigWriter.Format(PpoKeys.Get(back, key)));
         Assert.Contains("batch_size=2048", File.ReadAllText(dir.File("config.yaml")));
     }
 
@@ -146,15 +155,15 @@ public class ConfigTests
     public void ResumeBaseConfigReplacesDefaultsAndTaskFile()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("Fake-v0.yaml"), "num_steps: 512\n");
+        File.WriteAllText(PpoFile(dir, "Fake-v0.yaml"), "num_steps: 512\n");
         File.WriteAllText(dir.File("run-config.yaml"), "env_id: \"Fake-v0\"\nnum_steps: 1024\nseed: 3\n");
         var r = ConfigLoader.Resolve(new ConfigRequest
         {
             BaseConfigFile = dir.File("run-config.yaml"),
             Flags = new Dictionary<string, object?> { ["total_timesteps"] = 4_000_000L },
-            TaskConfigDirectory = dir.Path,
+            ConfigRoot = dir.Path,
         });
-        Assert.Equal(1024, r.Config.NumSteps);
+        Assert.Equal(1024, ((PpoConfig)r.Config).NumSteps);
         Assert.Equal(3UL, r.Config.Seed);
         Assert.Equal(4_000_000L, r.Config.TotalTimesteps);
         Assert.Equal("Fake-v0", r.Config.EnvId);
@@ -175,7 +184,7 @@ public class ConfigTests
         var r = ConfigLoader.Resolve(new ConfigRequest
         {
             Flags = new Dictionary<string, object?> { ["env_id"] = env },
-            TaskConfigDirectory = Repo.TaskConfigDirectory,
+            ConfigRoot = Repo.ConfigRoot,
         });
         Assert.Equal(env, r.Config.EnvId);
         Assert.Equal(3, r.Sources.Count);
@@ -188,9 +197,56 @@ public class ConfigTests
         var c = ConfigLoader.Resolve(new ConfigRequest
         {
             Flags = new Dictionary<string, object?> { ["env_id"] = "Hopper-v5" },
-            TaskConfigDirectory = Repo.TaskConfigDirectory,
+            ConfigRoot = Repo.ConfigRoot,
         }).Config;
-        foreach (string key in ConfigKeys.All.Where(k => k != "env_id"))
-            Assert.Equal(ConfigWriter.Format(ConfigKeys.Get(cleanRl, key)), ConfigWriter.Format(ConfigKeys.Get(c, key)));
+        foreach (string key in PpoKeys.All.Where(k => k != "env_id"))
+            Assert.Equal(ConfigWriter.Format(PpoKeys.Get(cleanRl, key)), ConfigWriter.Format(PpoKeys.Get(c, key)));
+    }
+
+    [Fact]
+    public void AlgoIsWrittenFirstAndReadsBack()
+    {
+        using var dir = new TempDir();
+        var original = Resolve(dir, sets: ["algo=ppo", "seed=3"]).Config;
+        Assert.Equal("ppo", original.Algo);
+        ConfigWriter.Write(original, dir.File("config.yaml"));
+        string yaml = File.ReadAllText(dir.File("config.yaml"));
+        Assert.StartsWith("algo: \"ppo\"", yaml.Split('\n').First(l => !l.StartsWith('#')));
+        Assert.Contains("# Effective ppo config", yaml);
+
+        var back = Resolve(dir, configFile: dir.File("config.yaml")).Config;
+        Assert.IsType<PpoConfig>(back);
+        Assert.Equal(3UL, back.Seed);
+        var resumed = ConfigLoader.Resolve(new ConfigRequest { BaseConfigFile = dir.File("config.yaml"), ConfigRoot = dir.Path });
+        Assert.Equal("ppo", resumed.Config.Algo);
+    }
+
+    [Fact]
+    public void UnknownAlgoListsTheKnownOnes()
+    {
+        using var dir = new TempDir();
+        var fromFlag = Assert.Throws<CliUsageException>(() => Resolve(dir, flags: new() { ["algo"] = "dqn" }));
+        Assert.Contains("unknown algorithm 'dqn'", fromFlag.Message);
+        Assert.Contains("known: ppo", fromFlag.Message);
+        Assert.Contains("command-line flags", fromFlag.Message);
+
+        Assert.Contains("unknown algorithm 'sacc'", Assert.Throws<CliUsageException>(() => Resolve(dir, sets: ["algo=sacc"])).Message);
+        File.WriteAllText(dir.File("user.yaml"), "algo: a2c\n");
+        var fromFile = Assert.Throws<CliUsageException>(() => Resolve(dir, configFile: dir.File("user.yaml")));
+        Assert.Contains("user.yaml", fromFile.Message);
+        Assert.Contains("unknown algorithm 'a2c'", fromFile.Message);
+    }
+
+    [Fact]
+    public void KeysCoverTheSharedBaseFirstThenPpo()
+    {
+        var keys = PpoKeys.All;
+        Assert.Equal("algo", keys[0]);
+        Assert.Equal("env_id", keys[1]);
+        Assert.True(keys.ToList().IndexOf("curriculum_return_range") < keys.ToList().IndexOf("num_steps"));
+        foreach (string k in new[] { "normalize_observation", "obs_clip", "wrappers", "device", "checkpoint_every", "learning_rate", "normalize_reward" })
+            Assert.Contains(k, keys);
+        Assert.DoesNotContain("batch_size", keys);
+        Assert.Same(PpoKeys, ConfigKeys.For("ppo"));
     }
 }

@@ -91,7 +91,7 @@ public sealed class CliHarness
     public RecordingHosts Hosts { get; } = new();
     public StringWriter Out { get; } = new();
     public StringWriter Err { get; } = new();
-    public string TaskConfigDirectory { get; init; } = Repo.TaskConfigDirectory;
+    public string ConfigRoot { get; init; } = Repo.ConfigRoot;
 
     public static EnvRegistry FakeRegistry()
     {
@@ -110,7 +110,7 @@ public sealed class CliHarness
         Out = Out,
         Err = Err,
         Now = () => new DateTime(2026, 1, 2, 3, 4, 5),
-        TaskConfigDirectory = TaskConfigDirectory,
+        ConfigRoot = ConfigRoot,
         InteractiveConsole = false,
     });
 }
@@ -120,7 +120,9 @@ public static class Repo
     /// <summary>The checkout's root (holds ControlRL.sln).</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string TaskConfigDirectory => Path.Combine(Root, "configs", "ppo");
+    public static string ConfigRoot => Path.Combine(Root, "configs");
+
+    public static string TaskConfigDirectory => Path.Combine(ConfigRoot, "ppo");
 
     private static string FindRoot()
     {

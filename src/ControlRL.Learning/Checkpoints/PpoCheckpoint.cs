@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using ControlRL.Core.Checkpoints;
 using ControlRL.Core.Envs;
 using ControlRL.Core.Vector;
@@ -19,12 +18,6 @@ public static class PpoCheckpoint
     public const string PolicyFile = "policy.dat";
     public const string StateFileName = "state.bin";
     public const string MetaFile = "meta.json";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
 
     /// <summary>Writes a checkpoint of <paramref name="trainer"/> to <paramref name="directory"/> (replacing it atomically).</summary>
     public static void Save(PpoTrainer trainer, string directory)
@@ -51,6 +44,7 @@ public static class PpoCheckpoint
 
             var meta = new CheckpointMeta
             {
+                Algorithm = trainer.Config.Algo,
                 EnvId = trainer.Env.Spec.Id,
                 PolicyKind = trainer.Policy.Kind,
                 PolicyDescription = (trainer.Policy as EncodedActorCritic)?.Description.ToJson(),
@@ -65,7 +59,7 @@ public static class PpoCheckpoint
             };
             meta.Sha256[PolicyFile] = HashFile(Path.Combine(tmp, PolicyFile));
             meta.Sha256[StateFileName] = HashFile(Path.Combine(tmp, StateFileName));
-            File.WriteAllText(Path.Combine(tmp, MetaFile), JsonSerializer.Serialize(meta, Json));
+            File.WriteAllText(Path.Combine(tmp, MetaFile), meta.ToJson());
         });
     }
 
@@ -77,16 +71,7 @@ public static class PpoCheckpoint
         string metaPath = Path.Combine(directory, MetaFile);
         if (!File.Exists(metaPath))
             throw new InvalidDataException($"Checkpoint '{directory}' has no {MetaFile}; it is not a ControlRL checkpoint or was not finished.");
-        CheckpointMeta? meta;
-        try
-        {
-            meta = JsonSerializer.Deserialize<CheckpointMeta>(File.ReadAllText(metaPath), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Checkpoint '{directory}': {MetaFile} is not valid ({e.Message}).", e);
-        }
-        if (meta is null) throw new InvalidDataException($"Checkpoint '{directory}': {MetaFile} is empty.");
+        var meta = CheckpointMeta.FromJson(File.ReadAllText(metaPath), $"Checkpoint '{directory}': {MetaFile}");
         if (meta.Format != CheckpointMeta.CurrentFormat)
             throw new InvalidDataException($"Checkpoint '{directory}' has format {meta.Format}; this build reads format {CheckpointMeta.CurrentFormat}.");
         foreach (string file in new[] { PolicyFile, StateFileName })
@@ -97,7 +82,14 @@ public static class PpoCheckpoint
             if (!meta.Sha256.TryGetValue(file, out var expected) || !string.Equals(expected, HashFile(path), StringComparison.Ordinal))
                 throw new InvalidDataException($"Checkpoint '{directory}': {file} does not match its recorded checksum (cut short or altered).");
         }
-        meta.Config.Validate();
+        try
+        {
+            meta.Config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"Checkpoint '{directory}': its config is invalid ({e.Message}).", e);
+        }
         return meta;
     }
 
@@ -112,14 +104,16 @@ public static class PpoCheckpoint
             throw new InvalidDataException($"Checkpoint '{directory}' was trained on observations {trained}, but {spec.Id} gives {spec.ObservationSpace.Describe()}.");
         if (meta.ActionSpace is { } acts && acts != spec.ActionSpace.Describe())
             throw new InvalidDataException($"Checkpoint '{directory}' acts in {acts}, but {spec.Id} takes {spec.ActionSpace.Describe()}.");
-        var activation = meta.Config.Activation == "relu" ? Activation.ReLU : Activation.Tanh;
+        // MLP actor-critics are rebuilt from PPO's network settings; encoded ones carry their own description.
+        PpoConfig Mlp() => meta.Config as PpoConfig
+            ?? throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy but its {meta.Algorithm} config has no MLP network settings.");
         ActorCritic policy;
         try
         {
             policy = meta.PolicyKind switch
             {
-                "gaussian" => new GaussianActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation, meta.Config.LogStdInit),
-                "categorical" => new CategoricalActorCritic(meta.ObservationSize, meta.ActionSize, meta.Config.HiddenSizes, activation),
+                "gaussian" => new GaussianActorCritic(meta.ObservationSize, meta.ActionSize, Mlp().HiddenSizes, ActivationOf(Mlp()), Mlp().LogStdInit),
+                "categorical" => new CategoricalActorCritic(meta.ObservationSize, meta.ActionSize, Mlp().HiddenSizes, ActivationOf(Mlp())),
                 "encoded" => Models.Policies.PolicyDescription.FromJson(meta.PolicyDescription
                         ?? throw new InvalidDataException($"Checkpoint '{directory}' holds an encoded policy without its description."))
                     .Build(spec.ObservationSpace, spec.ActionSpace),
@@ -142,6 +136,8 @@ public static class PpoCheckpoint
         return policy;
     }
 
+    private static Activation ActivationOf(PpoConfig c) => c.Activation == "relu" ? Activation.ReLU : Activation.Tanh;
+
     /// <summary>Reads state.bin (verified by <see cref="ReadMeta"/> first).</summary>
     public static StateData ReadState(string directory) =>
         StateFile.Read(Path.Combine(directory, StateFileName));
@@ -150,12 +146,14 @@ public static class PpoCheckpoint
     public static void Restore(PpoTrainer trainer, string directory)
     {
         var meta = ReadMeta(directory);
+        if (meta.Algorithm != trainer.Config.Algo)
+            throw new InvalidDataException($"Checkpoint '{directory}' was trained with {meta.Algorithm}, not {trainer.Config.Algo}.");
         if (meta.EnvId != trainer.Env.Spec.Id)
             throw new InvalidDataException($"Checkpoint '{directory}' was trained on {meta.EnvId}, not {trainer.Env.Spec.Id}.");
         using (var loaded = LoadPolicy(directory, meta, trainer.Env.Spec))
         {
             if (!SameShapes(loaded, trainer.Policy))
-                throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy with hidden sizes [{string.Join(",", meta.Config.HiddenSizes)}] that does not match the configured network [{string.Join(",", trainer.Config.HiddenSizes)}].");
+                throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy with hidden sizes [{string.Join(",", (meta.Config as PpoConfig)?.HiddenSizes ?? [])}] that does not match the configured network [{string.Join(",", trainer.Config.HiddenSizes)}].");
             using var _ = no_grad();
             trainer.Policy.load_state_dict(loaded.state_dict());
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ControlRL.Cli.Bench;
 using ControlRL.Cli.Config;
+using ControlRL.Learning.Ppo;
 using ControlRL.Cli.Hosting;
 
 namespace ControlRL.Cli.Commands;
@@ -54,7 +55,7 @@ public static class BenchCommand
         {
             int u = parse.GetValue(updates);
             if (u < 1) throw new CliUsageException($"--updates must be >= 1 (got {u}).");
-            var flags = new Dictionary<string, object?> { ["env_id"] = parse.GetValue(id)! };
+            var flags = new Dictionary<string, object?> { ["algo"] = "ppo", ["env_id"] = parse.GetValue(id)! };
             if (parse.GetValue(numEnvs) is { } ne) flags["num_envs"] = ne;
             if (parse.GetValue(device) is { } dev) flags["device"] = dev;
             var resolved = ConfigLoader.Resolve(new ConfigRequest
@@ -62,11 +63,11 @@ public static class BenchCommand
                 ConfigFile = parse.GetValue(config),
                 Sets = parse.GetValue(set) ?? [],
                 Flags = flags,
-                TaskConfigDirectory = services.TaskConfigDirectory,
+                ConfigRoot = services.ConfigRoot,
             });
             var envs = services.Envs();
             CommandRunner.RequireEnv(envs, resolved.Config.EnvId);
-            var rows = services.Benchmarks.BenchPpo(new PpoBenchRequest(resolved.Config, u, envs), ct);
+            var rows = services.Benchmarks.BenchPpo(new PpoBenchRequest((PpoConfig)resolved.Config, u, envs), ct);
             services.Out.Write(FormatRows(rows));
             return ExitCodes.Ok;
         }));

@@ -10,7 +10,8 @@ internal static class SharedOptions
     {
         HelpName = "key=value",
         Description = "Override one config key, key=value (repeatable). Lists: hidden_sizes=[256,256]; null: target_kl=null. " +
-                      "Keys: " + string.Join(", ", ConfigKeys.All) + ".",
+                      string.Join(" ", Learning.Algorithms.AlgorithmRegistry.Names.Select(a =>
+                          $"Keys of {a}: {string.Join(", ", ConfigKeys.For(a).All)}.")),
         AllowMultipleArgumentsPerToken = false,
     };
 

@@ -8,11 +8,12 @@ public static class TrainCommand
 {
     public static Command Create(CliServices services)
     {
+        var algo = new Option<string?>("--algo") { HelpName = "name", Description = $"Algorithm: {string.Join(", ", ControlRL.Learning.Algorithms.AlgorithmRegistry.Names)}; selects its config keys and configs/<algo>/<env>.yaml. [default: ppo, or algo from --config / the resumed run]" };
         var env = new Option<string?>("--env", "-e") { HelpName = "id",  Description = "Env id to train on (see 'controlrl envs list'). [default: HalfCheetah-v5, or env_id from --config]" };
         var steps = new Option<long?>("--total-timesteps", "-t") { HelpName = "N",  Description = "Total env steps to train for (overrides the configs). Accepts 1000000." };
         var seed = new Option<ulong?>("--seed", "-s") { HelpName = "N",  Description = "Seed of the run; sub-env i uses seed + i. [default: from the configs, 1]" };
         var numEnvs = new Option<int?>("--num-envs", "-n") { HelpName = "N",  Description = "Parallel sub-envs; one rollout is num_envs x num_steps samples." };
-        var config = new Option<string?>("--config", "-c") { HelpName = "file.yaml",  Description = "YAML file of hyperparameters (snake_case PpoConfig keys) applied over configs/ppo/<env>.yaml." };
+        var config = new Option<string?>("--config", "-c") { HelpName = "file.yaml",  Description = "YAML file of config keys (snake_case, see --set) applied over configs/<algo>/<env>.yaml." };
         var set = SharedOptions.Set();
         var resume = new Option<string?>("--resume") { HelpName = "dir",  Description = "Continue training from a run directory (its latest checkpoint) or a checkpoint directory." };
         var runDir = new Option<string>("--run-dir") { HelpName = "dir",  Description = "Parent folder of run directories.", DefaultValueFactory = _ => "runs" };
@@ -22,16 +23,18 @@ public static class TrainCommand
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar; print a plain progress line every few updates instead." };
 
         var cmd = new Command("train", """
-            Train a PPO policy. Hyperparameters resolve, lowest precedence first: PpoConfig defaults <
-            configs/ppo/<env>.yaml < --config < --set < explicit flags (--total-timesteps, --seed, --num-envs, --device).
-            Creates runs/<env>__ppo__<seed>__<time>/ with config.yaml, progress.csv, tb/, checkpoints/, plots/, videos/.
+            Train a policy (PPO by default). The algorithm (--algo, or algo: in --config / --set / the resumed run's
+            config.yaml) selects the config keys; they resolve, lowest precedence first: the algorithm's defaults <
+            configs/<algo>/<env>.yaml < --config < --set < explicit flags (--total-timesteps, --seed, --num-envs, --device).
+            Creates runs/<env>__<algo>__<seed>__<time>/ with config.yaml, progress.csv, tb/, checkpoints/, plots/, videos/.
             Example: controlrl train --env Hopper-v5 --seed 2 --set learning_rate=1e-4 --set hidden_sizes=[256,256]
             """)
         {
-            env, steps, seed, numEnvs, config, set, resume, runDir, device, curriculum, noProgress,
+            algo, env, steps, seed, numEnvs, config, set, resume, runDir, device, curriculum, noProgress,
         };
         cmd.SetAction(parse => CommandRunner.Run(services, ct => TrainRunner.Run(services, new TrainArgs
         {
+            Algo = parse.GetValue(algo),
             EnvId = parse.GetValue(env),
             TotalTimesteps = parse.GetValue(steps),
             Seed = parse.GetValue(seed),

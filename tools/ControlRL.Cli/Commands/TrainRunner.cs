@@ -9,6 +9,8 @@ namespace ControlRL.Cli.Commands;
 /// <summary>The parsed <c>train</c> command line.</summary>
 public sealed record TrainArgs
 {
+    /// <summary>--algo; null leaves it to the configs (default ppo).</summary>
+    public string? Algo { get; init; }
     public string? EnvId { get; init; }
     public long? TotalTimesteps { get; init; }
     public ulong? Seed { get; init; }
@@ -25,6 +27,7 @@ public sealed record TrainArgs
     public Dictionary<string, object?> Flags()
     {
         var f = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (Algo is not null) f["algo"] = Algo;
         if (EnvId is not null) f["env_id"] = EnvId;
         if (TotalTimesteps is { } t) f["total_timesteps"] = t;
         if (Seed is { } s) f["seed"] = s;
@@ -50,7 +53,7 @@ public static class TrainRunner
             Sets = args.Sets,
             Flags = args.Flags(),
             BaseConfigFile = baseConfig,
-            TaskConfigDirectory = services.TaskConfigDirectory,
+            ConfigRoot = services.ConfigRoot,
         });
         var config = resolved.Config;
         var envs = services.Envs();
@@ -58,9 +61,10 @@ public static class TrainRunner
 
         var run = resume?.RunDir is { } existing
             ? RunDirectory.Open(existing)
-            : RunDirectory.Create(args.RunParent, config.EnvId, config.Seed, services.Now());
+            : RunDirectory.Create(args.RunParent, config.EnvId, config.Seed, services.Now(), config.Algo);
         ConfigWriter.Write(config, run.ConfigPath, resolved.Sources);
         services.Out.WriteLine($"run: {run.Root}");
+        services.Out.WriteLine($"algo: {config.Algo}");
         services.Out.WriteLine($"config: {string.Join(" < ", resolved.Sources)}");
         if (resume is not null) services.Out.WriteLine($"resume from: {resume.CheckpointDir}");
 

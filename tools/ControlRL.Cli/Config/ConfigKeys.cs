@@ -1,36 +1,76 @@
 using System.Globalization;
 using System.Reflection;
-using ControlRL.Learning.Ppo;
+using ControlRL.Learning.Algorithms;
 using YamlDotNet.Serialization.NamingConventions;
 
 namespace ControlRL.Cli.Config;
 
 /// <summary>
-/// The settable properties of <see cref="PpoConfig"/> under their snake_case YAML keys, and conversion of text
-/// or YAML values into each property's type. Derived read-only properties (batch_size, ...) are not keys.
+/// The settable properties of one <see cref="AlgorithmConfig"/> type under their snake_case YAML keys, and
+/// conversion of text or YAML values into each property's type. Derived read-only properties (batch_size, ...)
+/// are not keys; <c>algo</c> is, read-only: it selects the type and may only repeat the config's own name.
+/// Keys of the shared base come first, then the algorithm's own, each in declaration order.
 /// </summary>
-public static class ConfigKeys
+public sealed class ConfigKeys
 {
-    private static readonly Dictionary<string, PropertyInfo> Props = BuildMap();
+    public const string AlgoKey = "algo";
 
-    /// <summary>All keys in declaration order.</summary>
-    public static IReadOnlyList<string> All { get; } = Props.Keys.ToArray();
+    private static readonly Dictionary<Type, ConfigKeys> Cache = new();
+
+    private readonly Dictionary<string, PropertyInfo> _props;
+
+    private ConfigKeys(Type configType)
+    {
+        ConfigType = configType;
+        _props = BuildMap(configType);
+        All = [AlgoKey, .. _props.Keys];
+    }
+
+    /// <summary>The keys of <paramref name="configType"/> (an <see cref="AlgorithmConfig"/>), cached per type.</summary>
+    public static ConfigKeys For(Type configType)
+    {
+        if (!typeof(AlgorithmConfig).IsAssignableFrom(configType))
+            throw new ArgumentException($"{configType.Name} is not an AlgorithmConfig.", nameof(configType));
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(configType, out var keys)) Cache[configType] = keys = new ConfigKeys(configType);
+            return keys;
+        }
+    }
+
+    public static ConfigKeys For(AlgorithmConfig config) => For(config.GetType());
+
+    /// <summary>The keys of a registered algorithm.</summary>
+    public static ConfigKeys For(string algo) => For(AlgorithmRegistry.Get(algo).ConfigType);
+
+    public Type ConfigType { get; }
+
+    /// <summary>All keys, <c>algo</c> first, then in declaration order (shared keys before the algorithm's).</summary>
+    public IReadOnlyList<string> All { get; }
 
     public static string ToKey(string propertyName) => UnderscoredNamingConvention.Instance.Apply(propertyName);
 
-    public static bool IsKey(string key) => Props.ContainsKey(key);
+    public bool IsKey(string key) => key == AlgoKey || _props.ContainsKey(key);
 
     /// <summary>Throws <see cref="CliUsageException"/> naming <paramref name="key"/> and close matches when it is unknown.</summary>
-    public static void RequireKey(string key, string source)
+    public void RequireKey(string key, string source)
     {
-        if (!Props.ContainsKey(key)) throw UnknownKey(key, source);
+        if (!IsKey(key)) throw UnknownKey(key, source);
     }
 
     /// <summary>Sets <paramref name="key"/> on <paramref name="config"/> from a YAML/text value.</summary>
     /// <param name="source">Where the value came from, for the error message (e.g. a file name or "--set").</param>
-    public static void Apply(PpoConfig config, string key, object? value, string source)
+    public void Apply(AlgorithmConfig config, string key, object? value, string source)
     {
-        if (!Props.TryGetValue(key, out var prop)) throw UnknownKey(key, source);
+        if (key == AlgoKey)
+        {
+            // The loader picked the config type from algo already; a layer naming another algorithm contradicts it.
+            string? algo = (value as string)?.Trim();
+            if (algo != config.Algo)
+                throw new CliUsageException($"{source}: algo '{value}' does not match the run's algorithm '{config.Algo}'.");
+            return;
+        }
+        if (!_props.TryGetValue(key, out var prop)) throw UnknownKey(key, source);
         object? converted;
         try
         {
@@ -44,26 +84,34 @@ public static class ConfigKeys
         prop.SetValue(config, converted);
     }
 
-    public static object? Get(PpoConfig config, string key) =>
-        Props.TryGetValue(key, out var prop) ? prop.GetValue(config) : throw UnknownKey(key, "config");
+    public object? Get(AlgorithmConfig config, string key) =>
+        key == AlgoKey ? config.Algo
+        : _props.TryGetValue(key, out var prop) ? prop.GetValue(config) : throw UnknownKey(key, "config");
 
     /// <summary>Up to three keys that look like <paramref name="key"/>.</summary>
-    public static IReadOnlyList<string> CloseMatches(string key) => Suggest.Close(key, All);
+    public IReadOnlyList<string> CloseMatches(string key) => Suggest.Close(key, All);
 
-    private static CliUsageException UnknownKey(string key, string source)
+    private CliUsageException UnknownKey(string key, string source)
     {
         var close = CloseMatches(key);
         string hint = close.Count > 0 ? $" Did you mean: {string.Join(", ", close)}?" : "";
+        string algo = AlgorithmRegistry.All.FirstOrDefault(a => a.ConfigType == ConfigType)?.Name ?? ConfigType.Name;
         return new CliUsageException(
-            $"{source}: unknown config key '{key}'.{hint} (all keys: 'controlrl train --help' lists them)");
+            $"{source}: unknown config key '{key}' for algo {algo}.{hint} (all keys: 'controlrl train --help' lists them)");
     }
 
-    private static Dictionary<string, PropertyInfo> BuildMap()
+    private static Dictionary<string, PropertyInfo> BuildMap(Type type)
     {
+        // Base classes first, so shared keys lead and keep one order across algorithms.
+        var chain = new List<Type>();
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType) chain.Insert(0, t);
         var map = new Dictionary<string, PropertyInfo>(StringComparer.Ordinal);
-        foreach (var p in typeof(PpoConfig).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var t in chain)
         {
-            if (p.CanWrite && p.SetMethod is { IsPublic: true }) map[ToKey(p.Name)] = p;
+            foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).OrderBy(p => p.MetadataToken))
+            {
+                if (p.CanWrite && p.SetMethod is { IsPublic: true }) map[ToKey(p.Name)] = p;
+            }
         }
         return map;
     }

@@ -1,4 +1,4 @@
-using ControlRL.Learning.Ppo;
+using ControlRL.Learning.Algorithms;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
@@ -7,7 +7,7 @@ namespace ControlRL.Cli.Config;
 /// <summary>What the user asked for; <see cref="ConfigLoader.Resolve"/> turns it into a validated config.</summary>
 public sealed record ConfigRequest
 {
-    /// <summary>--env; also selects configs/ppo/&lt;env&gt;.yaml.</summary>
+    /// <summary>--env; also selects configs/&lt;algo&gt;/&lt;env&gt;.yaml.</summary>
     public string? EnvId { get; init; }
 
     /// <summary>--config file.yaml.</summary>
@@ -16,31 +16,33 @@ public sealed record ConfigRequest
     /// <summary>--set key=value, in command-line order (later wins).</summary>
     public IReadOnlyList<string> Sets { get; init; } = [];
 
-    /// <summary>Explicit CLI flags (--total-timesteps, --seed, ...) by config key; they win over everything.</summary>
+    /// <summary>Explicit CLI flags (--algo, --total-timesteps, --seed, ...) by config key; they win over everything.</summary>
     public IReadOnlyDictionary<string, object?> Flags { get; init; } = new Dictionary<string, object?>();
 
     /// <summary>
     /// When resuming: the run's own config.yaml. It replaces the defaults and the per-task file, so a resumed run
-    /// keeps its hyperparameters unless --config/--set/flags change them.
+    /// keeps its algorithm and hyperparameters unless --config/--set/flags change them.
     /// </summary>
     public string? BaseConfigFile { get; init; }
 
-    /// <summary>Folder holding the per-task files (&lt;env&gt;.yaml).</summary>
-    public string TaskConfigDirectory { get; init; } = ConfigLoader.DefaultTaskConfigDirectory;
+    /// <summary>Folder holding one folder of per-task files per algorithm (configs/ppo/&lt;env&gt;.yaml).</summary>
+    public string ConfigRoot { get; init; } = ConfigLoader.DefaultConfigRoot;
 }
 
 /// <summary>A validated config and the layers it came from, lowest precedence first.</summary>
-public sealed record ResolvedConfig(PpoConfig Config, IReadOnlyList<string> Sources);
+public sealed record ResolvedConfig(AlgorithmConfig Config, IReadOnlyList<string> Sources);
 
 /// <summary>
-/// Resolves PPO hyperparameters. Precedence, lowest first: <see cref="PpoConfig"/> defaults &lt;
-/// configs/ppo/&lt;env&gt;.yaml (if present) &lt; --config file &lt; --set overrides &lt; explicit CLI flags.
-/// Keys are the snake_case property names of <see cref="PpoConfig"/>; unknown keys and bad values throw
+/// Resolves a run's config. The algorithm comes first: <c>algo</c> from the flags (--algo), --set, --config or,
+/// when resuming, the run's config.yaml (default ppo); it selects the config type and its per-task folder. Then,
+/// lowest precedence first: the algorithm's defaults &lt; configs/&lt;algo&gt;/&lt;env&gt;.yaml (if present) &lt;
+/// --config file &lt; --set overrides &lt; explicit CLI flags. Keys are the snake_case property names of the
+/// algorithm's config type (<see cref="ConfigKeys"/>); unknown keys, unknown algorithms and bad values throw
 /// <see cref="CliUsageException"/> naming the key and the file.
 /// </summary>
 public static class ConfigLoader
 {
-    public static string DefaultTaskConfigDirectory => Path.Combine(AppContext.BaseDirectory, "configs", "ppo");
+    public static string DefaultConfigRoot => Path.Combine(AppContext.BaseDirectory, "configs");
 
     private sealed record Layer(string Source, IReadOnlyList<KeyValuePair<string, object?>> Values);
 
@@ -50,28 +52,36 @@ public static class ConfigLoader
         if (request.ConfigFile is not null) upper.Add(LoadYamlFile(request.ConfigFile, mustExist: true)!);
         if (request.Sets.Count > 0) upper.Add(new Layer("--set", request.Sets.Select(ParseSet).ToArray()));
         if (request.Flags.Count > 0) upper.Add(new Layer("command-line flags", request.Flags.ToArray()));
+        var baseLayer = request.BaseConfigFile is null ? null : LoadYamlFile(request.BaseConfigFile, mustExist: true)!;
+
+        // The algorithm decides which keys exist and where the per-task file is, so it is settled before any key.
+        var (algo, algoSource) = FindValue(upper, ConfigKeys.AlgoKey)
+            ?? (baseLayer is null ? null : FindValue([baseLayer], ConfigKeys.AlgoKey))
+            ?? (AlgorithmRegistry.Default, "default");
+        var info = AlgorithmRegistry.Find(algo)
+            ?? throw new CliUsageException($"{algoSource}: {AlgorithmRegistry.UnknownMessage(algo)}.");
+        var config = info.CreateConfig();
+        var keys = ConfigKeys.For(info.ConfigType);
 
         var layers = new List<Layer>();
         string envId;
-        if (request.BaseConfigFile is not null)
+        if (baseLayer is not null)
         {
-            var baseLayer = LoadYamlFile(request.BaseConfigFile, mustExist: true)!;
             layers.Add(baseLayer);
-            envId = FindEnvId(upper) ?? FindEnvId([baseLayer]) ?? new PpoConfig().EnvId;
+            envId = FindValue(upper, "env_id")?.Value ?? FindValue([baseLayer], "env_id")?.Value ?? config.EnvId;
         }
         else
         {
-            envId = FindEnvId(upper) ?? new PpoConfig().EnvId;
+            envId = FindValue(upper, "env_id")?.Value ?? config.EnvId;
             layers.Add(new Layer("defaults", []));
-            var task = LoadYamlFile(TaskConfigPath(request.TaskConfigDirectory, envId), mustExist: false);
+            var task = LoadYamlFile(TaskConfigPath(request.ConfigRoot, info, envId), mustExist: false);
             if (task is not null) layers.Add(task);
         }
         layers.AddRange(upper);
 
-        var config = new PpoConfig();
         foreach (var layer in layers)
         {
-            foreach (var (key, value) in layer.Values) ConfigKeys.Apply(config, key, value, layer.Source);
+            foreach (var (key, value) in layer.Values) keys.Apply(config, key, value, layer.Source);
         }
         config.EnvId = envId;
         try
@@ -85,8 +95,12 @@ public static class ConfigLoader
         return new ResolvedConfig(config, layers.Select(l => l.Source).ToArray());
     }
 
-    /// <summary>The per-task file for <paramref name="envId"/> (it need not exist).</summary>
+    /// <summary>The per-task file for <paramref name="envId"/> in a folder of such files (it need not exist).</summary>
     public static string TaskConfigPath(string directory, string envId) => Path.Combine(directory, envId + ".yaml");
+
+    /// <summary>configs/&lt;algorithm's folder&gt;/&lt;env&gt;.yaml under <paramref name="configRoot"/> (it need not exist).</summary>
+    public static string TaskConfigPath(string configRoot, AlgorithmInfo algorithm, string envId) =>
+        TaskConfigPath(Path.Combine(configRoot, algorithm.ConfigFolder), envId);
 
     /// <summary>Parses one --set argument, <c>key=value</c>; dashes in the key are read as underscores.</summary>
     public static KeyValuePair<string, object?> ParseSet(string text)
@@ -94,22 +108,22 @@ public static class ConfigLoader
         int eq = text.IndexOf('=');
         if (eq <= 0)
             throw new CliUsageException($"--set '{text}': expected key=value (e.g. --set learning_rate=1e-4).");
-        string key = text[..eq].Trim().Replace('-', '_');
-        ConfigKeys.RequireKey(key, "--set");
-        return new(key, text[(eq + 1)..]);
+        // Keys are checked once the algorithm is known (ConfigKeys.Apply names "--set" as the source).
+        return new(text[..eq].Trim().Replace('-', '_'), text[(eq + 1)..]);
     }
 
-    private static string? FindEnvId(IEnumerable<Layer> layers)
+    /// <summary>The last non-empty text value of <paramref name="key"/> in <paramref name="layers"/>, with its layer.</summary>
+    private static (string Value, string Source)? FindValue(IEnumerable<Layer> layers, string key)
     {
-        string? id = null;
+        (string, string)? found = null;
         foreach (var layer in layers)
         {
-            foreach (var (key, value) in layer.Values)
+            foreach (var (k, value) in layer.Values)
             {
-                if (key == "env_id" && value is string s && s.Trim().Length > 0) id = s.Trim();
+                if (k == key && value is string s && s.Trim().Length > 0) found = (s.Trim(), layer.Source);
             }
         }
-        return id;
+        return found;
     }
 
     private static Layer? LoadYamlFile(string path, bool mustExist)
@@ -131,7 +145,7 @@ public static class ConfigLoader
         return new Layer(path, ParseYaml(text, path));
     }
 
-    /// <summary>Parses a flat YAML mapping of config keys; keys are checked here so errors name the file.</summary>
+    /// <summary>Parses a flat YAML mapping of config keys (checked against the algorithm's keys when applied, naming the file).</summary>
     public static IReadOnlyList<KeyValuePair<string, object?>> ParseYaml(string text, string source)
     {
         object? root;
@@ -150,9 +164,7 @@ public static class ConfigLoader
         var result = new List<KeyValuePair<string, object?>>();
         foreach (var (k, v) in map)
         {
-            string key = k?.ToString() ?? "";
-            ConfigKeys.RequireKey(key, source);
-            result.Add(new(key, v));
+            result.Add(new(k?.ToString() ?? "", v));
         }
         return result;
     }

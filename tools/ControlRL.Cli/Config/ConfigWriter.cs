@@ -1,28 +1,30 @@
 using System.Globalization;
 using System.Text;
-using ControlRL.Learning.Ppo;
+using ControlRL.Learning.Algorithms;
 
 namespace ControlRL.Cli.Config;
 
 /// <summary>
 /// Writes the effective config as YAML that <see cref="ConfigLoader"/> reads back unchanged (every key, in
-/// declaration order), so a run directory's config.yaml can be passed to --config to repeat the run.
+/// declaration order, <c>algo</c> first), so a run directory's config.yaml can be passed to --config to repeat the run.
 /// </summary>
 public static class ConfigWriter
 {
-    public static string ToYaml(PpoConfig config, IEnumerable<string>? sources = null)
+    public static string ToYaml(AlgorithmConfig config, IEnumerable<string>? sources = null)
     {
         var sb = new StringBuilder();
-        sb.Append("# Effective PPO config (controlrl train).\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# Effective {config.Algo} config (controlrl train).\n");
         if (sources is not null) sb.Append("# Resolved from: ").Append(string.Join(" < ", sources)).Append('\n');
-        sb.Append(CultureInfo.InvariantCulture,
-            $"# Derived: batch_size={config.BatchSize}, minibatch_size={config.MinibatchSize}, num_updates={config.NumUpdates}\n");
-        foreach (string key in ConfigKeys.All)
-            sb.Append(key).Append(": ").Append(Format(ConfigKeys.Get(config, key))).Append('\n');
+        var derived = config.Derived();
+        if (derived.Count > 0)
+            sb.Append("# Derived: ").Append(string.Join(", ", derived.Select(d => $"{d.Key}={Format(d.Value)}"))).Append('\n');
+        var keys = ConfigKeys.For(config);
+        foreach (string key in keys.All)
+            sb.Append(key).Append(": ").Append(Format(keys.Get(config, key))).Append('\n');
         return sb.ToString();
     }
 
-    public static void Write(PpoConfig config, string path, IEnumerable<string>? sources = null)
+    public static void Write(AlgorithmConfig config, string path, IEnumerable<string>? sources = null)
     {
         // Temp + rename: a crash never leaves a half-written config next to a checkpoint.
         string tmp = path + ".tmp";

@@ -3,7 +3,7 @@ using ControlRL.Core.Random;
 using ControlRL.Core.Vector;
 using ControlRL.Core.Wrappers;
 using ControlRL.Learning.Checkpoints;
-using ControlRL.Learning.Ppo;
+using ControlRL.Learning.Algorithms;
 using ControlRL.Models.Policies;
 
 namespace ControlRL.Cli.Evaluation;
@@ -27,26 +27,12 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         }
         var cfg = meta.Config;
         string envId = request.EnvId ?? meta.EnvId;
-        // The env the policy was trained in (same pipeline and observation normalization), one sub-env, no
-        // reward normalization; nothing else of the training config matters here.
-        var evalCfg = new PpoConfig
-        {
-            EnvId = envId,
-            NumEnvs = 1,
-            NumSteps = 1,
-            NumMinibatches = 1,
-            TotalTimesteps = 1,
-            Wrappers = cfg.Wrappers,
-            NormalizeObservation = cfg.NormalizeObservation,
-            NormalizeReward = false,
-            ObsClip = cfg.ObsClip,
-            Gamma = cfg.Gamma,
-        };
         IVectorEnv env;
         ActorCritic policy;
         try
         {
-            env = PpoEnvironment.Build(request.Envs, evalCfg, training: false);
+            // Whatever algorithm trained it: its env pipeline and observation normalization, one sub-env.
+            env = AlgorithmEnvironment.BuildForEval(request.Envs, cfg, envId);
         }
         catch (ArgumentException e)
         {

@@ -9,6 +9,7 @@ namespace ControlRL.Cli.Hosting;
 public sealed class CliServices
 {
     public required Func<EnvRegistry> Envs { get; init; }
+    /// <summary>Trains any algorithm (the default dispatches on <c>Config.Algo</c> through <see cref="TrainerHosts"/>).</summary>
     public required ITrainerHost Trainer { get; init; }
     public required IEvaluatorHost Evaluator { get; init; }
     public required IBenchmarkHost Benchmarks { get; init; }
@@ -18,8 +19,8 @@ public sealed class CliServices
     /// <summary>Clock for run-folder names.</summary>
     public Func<DateTime> Now { get; init; } = () => DateTime.Now;
 
-    /// <summary>Folder holding per-task configs (&lt;env&gt;.yaml).</summary>
-    public string TaskConfigDirectory { get; init; } = Config.ConfigLoader.DefaultTaskConfigDirectory;
+    /// <summary>Folder holding each algorithm's per-task configs (configs/ppo/&lt;env&gt;.yaml).</summary>
+    public string ConfigRoot { get; init; } = Config.ConfigLoader.DefaultConfigRoot;
 
     /// <summary>False in tests: no interactive progress bar.</summary>
     public bool InteractiveConsole { get; init; } = true;

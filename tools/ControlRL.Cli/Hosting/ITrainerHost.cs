@@ -1,7 +1,7 @@
 using ControlRL.Cli.Logging;
 using ControlRL.Cli.Runs;
 using ControlRL.Core.Envs;
-using ControlRL.Learning.Ppo;
+using ControlRL.Learning.Algorithms;
 
 namespace ControlRL.Cli.Hosting;
 
@@ -10,7 +10,8 @@ namespace ControlRL.Cli.Hosting;
 /// <see cref="Metrics"/> (it flushes and closes them and draws plots/learning_curve.png from progress.csv
 /// after <see cref="ITrainerHost.Train"/> returns).
 /// </summary>
-/// <param name="Config">Validated, effective config (already written to <c>Run.ConfigPath</c>).</param>
+/// <param name="Config">Validated, effective config of the run's algorithm (<c>Config.Algo</c>; already written to
+/// <c>Run.ConfigPath</c>). A host casts it to its own config type.</param>
 /// <param name="Run">The run folder; checkpoints go to <c>Run.CheckpointPath(globalStep)</c> (temp + rename).</param>
 /// <param name="ResumeCheckpoint">Checkpoint folder to restore before training, or null for a fresh run.</param>
 /// <param name="Envs">Registered env ids; build envs with <c>Envs.Make(Config.EnvId)</c>.</param>
@@ -20,7 +21,7 @@ namespace ControlRL.Cli.Hosting;
 /// <c>Progress.Message(...)</c> for log lines. The CLI calls <c>Finish()</c>.</param>
 /// <param name="Log">Human-readable log lines (stdout).</param>
 public sealed record TrainRequest(
-    PpoConfig Config,
+    AlgorithmConfig Config,
     RunDirectory Run,
     string? ResumeCheckpoint,
     EnvRegistry Envs,
@@ -28,7 +29,10 @@ public sealed record TrainRequest(
     ConsoleProgress Progress,
     TextWriter Log);
 
-/// <summary>The PPO trainer behind <c>controlrl train</c>.</summary>
+/// <summary>
+/// The trainer of one algorithm behind <c>controlrl train</c>, registered in <see cref="TrainerHosts"/> under the
+/// algorithm's name; <see cref="AlgorithmTrainerHost"/> picks it by <c>Config.Algo</c>.
+/// </summary>
 public interface ITrainerHost
 {
     /// <summary>

@@ -14,11 +14,12 @@ public sealed class PpoTrainerHost : ITrainerHost
 {
     public int Train(TrainRequest request, CancellationToken cancellationToken)
     {
-        var cfg = request.Config;
+        var cfg = request.Config as PpoConfig
+            ?? throw new ArgumentException($"PpoTrainerHost trains ppo, not {request.Config.Algo}.", nameof(request));
         if (cfg.Device.StartsWith("cuda", StringComparison.Ordinal) && !torch.cuda.is_available())
             throw new CliUsageException("--device cuda: no CUDA device is usable. This build uses TorchSharp-cpu; build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU (see README, GPU).");
         torch.manual_seed((long)(cfg.Seed & long.MaxValue));
-        using var env = BuildEnv(request);
+        using var env = BuildEnv(request, cfg);
         using var policy = PolicyFactory.Create(env.Spec, cfg);
         using var trainer = new PpoTrainer(cfg, env, policy);
         if (request.ResumeCheckpoint is { } ckpt)
@@ -77,11 +78,11 @@ public sealed class PpoTrainerHost : ITrainerHost
     }
 
     // A curriculum on an env without task parameters is the user's input error, not a crash.
-    private static IVectorEnv BuildEnv(TrainRequest request)
+    private static IVectorEnv BuildEnv(TrainRequest request, PpoConfig cfg)
     {
         try
         {
-            return PpoEnvironment.Build(request.Envs, request.Config);
+            return PpoEnvironment.Build(request.Envs, cfg);
         }
         catch (ArgumentException e) when (request.Config.Curriculum is not null && e.Message.Contains("curriculum", StringComparison.Ordinal))
         {

@@ -1,0 +1,87 @@
+namespace ControlRL.Learning.Algorithms;
+
+/// <summary>
+/// What every algorithm's run shares: the env and its pipeline, the run's length and seed, devices and
+/// checkpointing. An algorithm's config derives from this and adds its own hyperparameters; YAML keys are the
+/// snake_case property names. <see cref="Algo"/> names the algorithm (<see cref="AlgorithmRegistry"/>).
+/// </summary>
+public abstract class AlgorithmConfig
+{
+    /// <summary>The registered algorithm name (e.g. <c>ppo</c>); fixed per config type, so it is not settable.</summary>
+    public abstract string Algo { get; }
+
+    public string EnvId { get; set; } = "HalfCheetah-v5";
+    public long TotalTimesteps { get; set; } = 1_000_000;
+    public ulong Seed { get; set; } = 1;
+
+    /// <summary>Parallel sub-envs.</summary>
+    public int NumEnvs { get; set; } = 1;
+
+    /// <summary>Vector env: <c>sync</c> (one thread) or <c>threaded</c> (env workers on threads).</summary>
+    public string VectorEnv { get; set; } = "sync";
+
+    /// <summary>Threads stepping envs for <c>threaded</c>, the calling thread included; 0 means one per core.</summary>
+    public int EnvWorkers { get; set; }
+
+    /// <summary>
+    /// The env pipeline, in order, e.g. <c>[frame_skip(k=4), grayscale, resize(size=64), frame_stack(n=4)]</c>
+    /// (<see cref="Core.Pipeline.EnvPipeline"/> lists the names). Single-env wrappers wrap each sub-env (inside the
+    /// spec's time limit unless a time_limit is listed); clip_action / normalize_observation / normalize_reward listed
+    /// here replace the vector stage that the booleans otherwise build.
+    /// </summary>
+    public string[] Wrappers { get; set; } = [];
+
+    public bool NormalizeObservation { get; set; } = true;
+    public double ObsClip { get; set; } = 10.0;
+
+    /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>TorchSharp intra-op threads; 0 leaves TorchSharp's default.</summary>
+    public int TorchThreads { get; set; } = 1;
+
+    /// <summary>Write a checkpoint every this many updates (and always at the end); 0 only at the end.</summary>
+    public int CheckpointEvery { get; set; } = 50;
+
+    /// <summary>Curriculum teacher choosing the task of each episode of a parameterized env: <c>random</c>,
+    /// <c>alp-gmm</c>, <c>covar-gmm</c> or <c>riac</c>; null trains on the env's default task.</summary>
+    public string? Curriculum { get; set; }
+
+    /// <summary>Returns mapped to [0, 1] before the teacher uses them (teachDeepRL's walker: [-150, 350]).</summary>
+    public double[] CurriculumReturnRange { get; set; } = [-150, 350];
+
+    /// <summary>The parsed env pipeline of <see cref="Wrappers"/>.</summary>
+    public Core.Pipeline.EnvPipeline Pipeline() => new(Wrappers.Select(Core.Pipeline.WrapperSpec.Parse));
+
+    /// <summary>Values computed from the settings (e.g. PPO's batch size), for the header of a written config.</summary>
+    public virtual IReadOnlyList<KeyValuePair<string, object>> Derived() => [];
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public virtual void Validate()
+    {
+        Require(!string.IsNullOrWhiteSpace(EnvId), "env_id must be set.");
+        Require(TotalTimesteps > 0, $"total_timesteps must be positive (got {TotalTimesteps}).");
+        Require(NumEnvs >= 1, $"num_envs must be >= 1 (got {NumEnvs}).");
+        Require(VectorEnv is "sync" or "threaded", $"vector_env must be sync or threaded (got '{VectorEnv}').");
+        Require(Device is "cpu" or "cuda" || Device.StartsWith("cuda:", StringComparison.Ordinal), $"device must be cpu or cuda (got '{Device}').");
+        Require(EnvWorkers >= 0, $"env_workers must be >= 0 (got {EnvWorkers}).");
+        Require(TorchThreads >= 0, $"torch_threads must be >= 0 (got {TorchThreads}).");
+        try
+        {
+            _ = Pipeline();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"wrappers: {e.Message}", e);
+        }
+        Require(Curriculum is null || Curricula.TeacherFactory.Names.Contains(Curriculum),
+            $"curriculum must be one of {string.Join(", ", Curricula.TeacherFactory.Names)} (got '{Curriculum}').");
+        Require(CurriculumReturnRange.Length == 2 && CurriculumReturnRange[0] < CurriculumReturnRange[1],
+            "curriculum_return_range must be [low, high] with low < high.");
+    }
+
+    protected static void Require(bool ok, string msg)
+    {
+        if (!ok) throw new ArgumentException(msg);
+    }
+}
