@@ -54,7 +54,21 @@ public class SpecTests
     public void RegistersEveryId()
     {
         var r = WalkerTestSupport.Registry();
-        Assert.Equal(8, Box2DEnvs.Ids.Count);
+        Assert.Equal(10, Box2DEnvs.Ids.Count);
         Assert.All(Box2DEnvs.Ids, id => Assert.True(r.Contains(id)));
+        Assert.Equal(r.Ids.Order(), Box2DEnvs.Ids.Order());
+    }
+
+    [Fact]
+    public void DescribedSpecsMatchBuiltEnvsWithoutBuildingThem()
+    {
+        // The registry's spec providers must agree with what each env reports once built.
+        var r = WalkerTestSupport.Registry();
+        foreach (string id in Box2DEnvs.Ids)
+        {
+            var described = r.Describe(id);
+            using var env = r.MakeRaw(id);
+            Assert.Null(ControlRL.Core.Envs.EnvRegistry.SpecMismatch(described, env.Spec));
+        }
     }
 }

@@ -308,7 +308,14 @@ public sealed class PpoTrainer : IDisposable
         using var scope = NewDisposeScope();
         var r = _rollout;
         int size = r.Size, mb = _cfg.MinibatchSize;
+        // Float leaves are copied into libtorch's own (aligned) storage, as before typed rollouts: the minibatch
+        // gathers read them hundreds of times per update. uint8 images stay shared, so a large image rollout is
+        // never held twice.
         var bObs = ObservationTensors.All(r.Observations, _device);
+        for (int i = 0; i < bObs.Length; i++)
+        {
+            if (bObs[i].dtype == ScalarType.Float32 && _device.type == DeviceType.CPU) bObs[i] = bObs[i].clone();
+        }
         var bAct = tensor(r.Actions, [size, r.ActionSize]).to(_device);
         var bLogProb = tensor(r.LogProbs).to(_device);
         var bAdv = tensor(r.Advantages).to(_device);
