@@ -23,7 +23,7 @@ public abstract class ActionHead : nn.Module<Tensor, Tensor>
     public abstract ActionDistribution Distribution(Tensor features);
 
     /// <summary>The deterministic action for <paramref name="features"/>.</summary>
-    public override Tensor forward(Tensor features) => Distribution(features).Mode();
+    public override Tensor forward(Tensor features) => Distribution(features).Deterministic();
 
     /// <summary>Builds the named head for an action space (bounded Box for squashed/beta; Discrete for categorical).</summary>
     public static ActionHead Create(string kind, int features, Space actionSpace, double logStdInit = 0.0)

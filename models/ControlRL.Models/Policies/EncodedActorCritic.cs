@@ -54,7 +54,7 @@ public sealed class EncodedActorCritic : ActorCritic
         return new PolicyEvaluation(dist.LogProb(actions), dist.Entropy(), critic.forward(features).squeeze(-1));
     }
 
-    public override Tensor DeterministicAction(Tensor[] observations) => actor.Distribution(encoder.forward(observations)).Mode();
+    public override Tensor DeterministicAction(Tensor[] observations) => actor.Distribution(encoder.forward(observations)).Deterministic();
 
     /// <summary>One trunk pass for the action, its log-probability and the value (rollouts run under no_grad).</summary>
     public override ActionSample Sample(Tensor[] observations, Generator? generator)

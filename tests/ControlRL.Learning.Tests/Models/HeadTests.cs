@@ -104,6 +104,9 @@ public class HeadTests
         Assert.Equal(-1 + 2 * m, s[.., 0].mean().item<float>(), 2);
         Assert.Equal(10 * m, s[.., 1].mean().item<float>(), 1);
         Assert.Equal(10 * (1.0 / 5.0), d.Mode()[0, 1].item<float>(), 5);
+        // Deterministic acting takes the mean, not the mode (see BetaDistribution.Deterministic).
+        Assert.Equal(10 * m, d.Deterministic()[0, 1].item<float>(), 5);
+        Assert.Equal(-1 + 2 * m, d.Deterministic()[0, 0].item<float>(), 5);
     }
 
     [Fact]
