@@ -85,6 +85,8 @@ public static class EnvsCommand
         sb.Append(CultureInfo.InvariantCulture, $"frame skip:        {s.FrameSkip}\n");
         sb.Append(CultureInfo.InvariantCulture, $"max episode steps: {(s.MaxEpisodeSteps > 0 ? s.MaxEpisodeSteps : "none")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"reward terms:      {string.Join(", ", s.RewardTerms)}");
+        if (s.Info.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"\ninfo:              {string.Join(", ", s.Info.Select(i => $"{i.Name} ({i.Aggregation.ToString().ToLowerInvariant()} per episode)"))}");
         if (s.Notes.Length > 0) sb.Append(CultureInfo.InvariantCulture, $"\nnotes:             {s.Notes}");
         return sb.ToString();
     }
@@ -109,6 +111,15 @@ public static class EnvsCommand
             w.WriteStartArray("reward_terms");
             foreach (var t in s.RewardTerms) w.WriteStringValue(t);
             w.WriteEndArray();
+            w.WriteStartArray("info");
+            foreach (var info in s.Info)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", info.Name);
+                w.WriteString("aggregation", info.Aggregation.ToString().ToLowerInvariant());
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteString("notes", s.Notes);
             w.WriteEndObject();
         }
@@ -124,15 +135,43 @@ public static class EnvsCommand
         {
             case Box b:
                 w.WriteString("type", "box");
+                w.WriteString("dtype", b.DType.Name());
                 w.WriteStartArray("shape");
                 foreach (int d in b.Shape) w.WriteNumberValue(d);
                 w.WriteEndArray();
-                WriteBounds(w, "low", b.Low);
-                WriteBounds(w, "high", b.High);
+                // Images have tens of thousands of identical bounds: one number then.
+                if (b.FlatSize > 1024 && b.Low.All(x => x == b.Low[0]) && b.High.All(x => x == b.High[0]))
+                {
+                    WriteBounds(w, "low", [b.Low[0]]);
+                    WriteBounds(w, "high", [b.High[0]]);
+                    w.WriteBoolean("uniform_bounds", true);
+                }
+                else
+                {
+                    WriteBounds(w, "low", b.Low);
+                    WriteBounds(w, "high", b.High);
+                }
                 break;
             case Discrete d:
                 w.WriteString("type", "discrete");
                 w.WriteNumber("n", d.N);
+                break;
+            case MultiDiscrete md:
+                w.WriteString("type", "multi_discrete");
+                w.WriteStartArray("nvec");
+                foreach (int n in md.Nvec) w.WriteNumberValue(n);
+                w.WriteEndArray();
+                break;
+            case Dict dict:
+                w.WriteString("type", "dict");
+                w.WritePropertyName("spaces");
+                w.WriteStartObject();
+                foreach (var (key, sub) in dict.Entries)
+                {
+                    w.WritePropertyName(key);
+                    WriteSpace(w, sub);
+                }
+                w.WriteEndObject();
                 break;
             default:
                 w.WriteString("type", space.GetType().Name.ToLowerInvariant());

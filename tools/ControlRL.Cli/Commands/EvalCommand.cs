@@ -86,6 +86,11 @@ public static class EvalCommand
         var (lmean, _) = MeanStd(r.EpisodeLengths.Select(x => (double)x).ToArray());
         string line = string.Create(CultureInfo.InvariantCulture,
             $"{r.EnvId}: {r.EpisodeReturns.Count} episodes, return {mean:0.00} ± {std:0.00} (min {r.EpisodeReturns.DefaultIfEmpty().Min():0.00}, max {r.EpisodeReturns.DefaultIfEmpty().Max():0.00}), mean length {lmean:0.0}");
+        foreach (var (name, values) in r.Info)
+        {
+            if (values.Count > 0)
+                line += string.Create(CultureInfo.InvariantCulture, $"\n{name}: mean {values.Average():0.###} over {values.Count} episodes");
+        }
         if (r.MasteredFraction is double f)
             line += string.Create(CultureInfo.InvariantCulture, $"\nmastered: {100 * f:0.0}% of {r.EpisodeReturns.Count} test tasks (return > {r.MasteredReturn:0.##})");
         return line;
@@ -105,6 +110,7 @@ public static class EvalCommand
             ["lengths"] = r.EpisodeLengths,
             ["tasks"] = r.Tasks,
             ["mastered_fraction"] = r.MasteredFraction,
+            ["info"] = r.Info,
         }, new JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -58,6 +58,8 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         var lengths = new List<int>();
         var tasks = request.TestTasks > 0 ? DrawTestSet(env, request, envId) : null;
         int episodes = tasks?.Count ?? request.Episodes;
+        var infoNames = stats.InfoNames;
+        var info = infoNames.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
         for (int episode = 0; episode < episodes && !cancellationToken.IsCancellationRequested; episode++)
         {
             if (tasks is not null) tasks[episode].CopyTo(env.Buffers.PendingTask(0));
@@ -70,15 +72,19 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
                 {
                     returns.Add(stats.CompletedThisStep[0].Return);
                     lengths.Add(stats.CompletedThisStep[0].Length);
+                    var episodeInfo = stats.CompletedThisStep[0].Info.Span;
+                    for (int k = 0; k < infoNames.Count; k++) info[infoNames[k]].Add(episodeInfo[k]);
                     string task = tasks is null ? "" : $" task [{string.Join(", ", tasks[episode].Select(x => x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}]";
-                    request.Log.WriteLine($"episode {episode}:{task} return {returns[^1]:F2}, length {lengths[^1]}");
+                    string facts = string.Concat(infoNames.Select(n => string.Create(System.Globalization.CultureInfo.InvariantCulture, $", {n} {info[n][^1]:0.###}")));
+                    request.Log.WriteLine($"episode {episode}:{task} return {returns[^1]:F2}, length {lengths[^1]}{facts}");
                     break;
                 }
             }
         }
-        return tasks is null
+        var result = tasks is null
             ? new EvalResult(envId, returns, lengths)
             : new EvalResult(envId, returns, lengths, tasks.Take(returns.Count).ToArray(), request.MasteredReturn, env.TaskSpace!.Names);
+        return result with { Info = info.ToDictionary(e => e.Key, e => (IReadOnlyList<double>)e.Value, StringComparer.Ordinal) };
     }
 
     // A fixed test set: tasks drawn uniformly from the env's task space with their own seed, independent of the policy.

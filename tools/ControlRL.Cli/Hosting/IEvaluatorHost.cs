@@ -29,6 +29,9 @@ public sealed record EvalRequest(
 public sealed record EvalResult(string EnvId, IReadOnlyList<double> EpisodeReturns, IReadOnlyList<int> EpisodeLengths,
     IReadOnlyList<float[]>? Tasks = null, double? MasteredReturn = null, IReadOnlyList<string>? TaskNames = null)
 {
+    /// <summary>Per-episode values of the env's info metrics (<c>EnvSpec.Info</c>), aggregated as the spec declares.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> Info { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
+
     /// <summary>Share of test tasks whose return exceeds <see cref="MasteredReturn"/> (null without a test set).</summary>
     public double? MasteredFraction => Tasks is null || MasteredReturn is not double m || EpisodeReturns.Count == 0
         ? null : EpisodeReturns.Count(r => r > m) / (double)EpisodeReturns.Count;
