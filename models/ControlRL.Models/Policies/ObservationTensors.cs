@@ -6,8 +6,8 @@ namespace ControlRL.Models.Policies;
 
 /// <summary>
 /// Observation rows as tensors, one per leaf of the space in leaf order, each [rows x leaf shape] in the leaf's
-/// own dtype (uint8 images stay uint8; the network scales them). On the CPU the tensors share the batch's
-/// memory (no copy); call inside a dispose scope and do not keep them past the next write to the batch.
+/// own dtype (uint8 images stay uint8; the network scales them). These are copies (for occasional use: final
+/// observations, evaluation); hot loops view their batches through <see cref="PinnedObservations"/>.
 /// </summary>
 public static class ObservationTensors
 {
@@ -46,5 +46,64 @@ public static class ObservationTensors
         var result = new Tensor[leaves.Length];
         for (int i = 0; i < leaves.Length; i++) result[i] = leaves[i].index_select(0, index);
         return result;
+    }
+}
+
+/// <summary>
+/// An <see cref="ObservationBatch"/>'s leaf arrays viewed by tensors without copying (each array is pinned for the
+/// lifetime of this object), for the hot paths: acting on the vector env's buffers every step and minibatches over
+/// a rollout. Views taken with <see cref="Rows"/> share the arrays' memory on the CPU, so they are only valid until
+/// the batch is written again; on another device they are copies.
+/// </summary>
+/// <remarks>
+/// Copying here would allocate a managed array the size of the rows per call (TorchSharp's
+/// <c>tensor(Memory&lt;T&gt;)</c> clones), and every garbage collection risks TorchSharp 0.107's finalizer race on
+/// temporary <c>Scalar</c>s (a Scalar can be finalized while the native op that uses it runs); so the hot loops
+/// view the arrays instead and allocate little beyond TorchSharp's own tensor handles.
+/// </remarks>
+public sealed class PinnedObservations : IDisposable
+{
+    private readonly ObservationBatch _batch;
+    private readonly Tensor[] _whole;
+    private readonly long[][] _shapes;
+
+    public PinnedObservations(ObservationBatch batch)
+    {
+        _batch = batch ?? throw new ArgumentNullException(nameof(batch));
+        var leaves = batch.Space.Leaves;
+        _whole = new Tensor[leaves.Count];
+        _shapes = new long[leaves.Count][];
+        for (int i = 0; i < leaves.Count; i++)
+        {
+            // from_array shares the array (pinned until the tensor is freed); kept out of any dispose scope.
+            _whole[i] = from_array(batch.Data(i)).DetachFromDisposeScope();
+            _shapes[i] = [0, .. ObservationTensors.LeafShape(leaves[i].Space)];
+        }
+    }
+
+    public ObservationBatch Batch => _batch;
+
+    /// <summary>Rows [start, start + count) of every leaf, [count x leaf shape].</summary>
+    public Tensor[] Rows(int start, int count, Device device)
+    {
+        if (start < 0 || count < 0 || start + count > _batch.Rows)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Rows [{start}, {start + count}) are outside the batch's {_batch.Rows}.");
+        var result = new Tensor[_whole.Length];
+        for (int i = 0; i < _whole.Length; i++)
+        {
+            long size = _batch.LeafSize(i);
+            var shape = (long[])_shapes[i].Clone();
+            shape[0] = count;
+            var view = _whole[i].narrow(0, start * size, count * size).view(shape);
+            result[i] = device.type == DeviceType.CPU ? view : view.to(device);
+        }
+        return result;
+    }
+
+    public Tensor[] All(Device device) => Rows(0, _batch.Rows, device);
+
+    public void Dispose()
+    {
+        foreach (var t in _whole) t.Dispose();
     }
 }

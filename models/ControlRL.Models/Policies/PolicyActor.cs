@@ -17,6 +17,7 @@ public sealed class PolicyActor : IDisposable
     private readonly Rng _rng;
     private readonly Generator _generator;
     private readonly Device _device;
+    private PinnedObservations? _pinned;
 
     public PolicyActor(ActorCritic policy, Space observationSpace, ulong seed, string device = "cpu")
     {
@@ -37,10 +38,19 @@ public sealed class PolicyActor : IDisposable
         }
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var obs = ObservationTensors.Rows(observations, 0, rows, _device);
+        if (!ReferenceEquals(_pinned?.Batch, observations))
+        {
+            _pinned?.Dispose();
+            _pinned = new PinnedObservations(observations);
+        }
+        var obs = _pinned!.Rows(0, rows, _device);
         var a = deterministic ? _policy.DeterministicAction(obs) : _policy.Sample(obs, _generator).Action;
         a.cpu().contiguous().data<float>().CopyTo(actions);
     }
 
-    public void Dispose() => _generator.Dispose();
+    public void Dispose()
+    {
+        _generator.Dispose();
+        _pinned?.Dispose();
+    }
 }

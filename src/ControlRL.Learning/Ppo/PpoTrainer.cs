@@ -55,6 +55,8 @@ public sealed class PpoTrainer : IDisposable
     private readonly int[] _truncFinalIndex;
     private readonly int[] _truncRows;
     private readonly float[] _finalValues;
+    private readonly PinnedObservations _envObs;     // the vector env's buffers, viewed for batched acting
+    private readonly PinnedObservations _rolloutObs; // the rollout's observations, viewed for targets and minibatches
 
     public PpoTrainer(PpoConfig config, IVectorEnv env, ActorCritic policy)
     {
@@ -86,6 +88,8 @@ public sealed class PpoTrainer : IDisposable
         _finalValues = new float[config.BatchSize];
         Rng = new Rng(config.Seed ^ 0x5050_0000_0000_0001UL);
         _generator = new Generator(config.Seed ^ 0x5050UL, _device);
+        _envObs = new PinnedObservations(env.Buffers.Obs);
+        _rolloutObs = new PinnedObservations(_rollout.Observations);
     }
 
     public PpoConfig Config => _cfg;
@@ -215,7 +219,7 @@ public sealed class PpoTrainer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var sample = _policy.Sample(ObservationTensors.All(b.Obs, _device), _generator);
+        var sample = _policy.Sample(_envObs.All(_device), _generator);
         int n = b.NumEnvs;
         sample.Action.cpu().contiguous().data<float>().CopyTo(actions);
         sample.LogProb.cpu().data<float>().CopyTo(_rollout.LogProbs.AsSpan(firstRow, n));
@@ -260,7 +264,7 @@ public sealed class PpoTrainer : IDisposable
             {
                 using var scope = NewDisposeScope();
                 int count = Math.Min(EvalChunk, r.Size - start);
-                var obs = ObservationTensors.Rows(r.Observations, start, count, _device);
+                var obs = _rolloutObs.Rows(start, count, _device);
                 var act = tensor(r.Actions.AsMemory(start * r.ActionSize, count * r.ActionSize), [count, r.ActionSize]).to(_device);
                 var eval = _policy.Evaluate(obs, act);
                 eval.Value.cpu().data<float>().CopyTo(r.Values.AsSpan(start, count));
@@ -311,7 +315,7 @@ public sealed class PpoTrainer : IDisposable
         // Float leaves are copied into libtorch's own (aligned) storage, as before typed rollouts: the minibatch
         // gathers read them hundreds of times per update. uint8 images stay shared, so a large image rollout is
         // never held twice.
-        var bObs = ObservationTensors.All(r.Observations, _device);
+        var bObs = _rolloutObs.All(_device);
         for (int i = 0; i < bObs.Length; i++)
         {
             if (bObs[i].dtype == ScalarType.Float32 && _device.type == DeviceType.CPU) bObs[i] = bObs[i].clone();
@@ -431,5 +435,7 @@ public sealed class PpoTrainer : IDisposable
     {
         _optimizer.Dispose();
         _generator.Dispose();
+        _envObs.Dispose();
+        _rolloutObs.Dispose();
     }
 }
