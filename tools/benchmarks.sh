@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Reproduces BENCHMARKS.md: throughput benchmarks, then 1M-step learning curves (3 seeds) and their plots.
-# Usage: tools/benchmarks.sh [throughput|learning|walker|all]
+# Usage: tools/benchmarks.sh [throughput|learning|walker|stack|carracing|all]
 #   learning: MuJoCo curves, about an hour on 2 cores; walker: BipedalWalker-v3 5M steps x 3 seeds and the Stump
 #   Tracks curriculum comparison (2 teachers x 3 seeds x 15M steps), about 3 hours.
+#   stack: this build against the commit before typed observations (BASE, default 3368c2f), the same-seed
+#   HalfCheetah curve of both, the CarRacing env and the CNN update against Debian's PyTorch (a few minutes).
+#   carracing: PPO from pixels on CarRacing-v3, 2 seeds (CARRACING_STEPS, default 1M agent steps, about 1.5 hours
+#   per seed alone on 2 cores), eval of every checkpoint and the curves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -44,4 +48,30 @@ if [ "$what" = learning ] || [ "$what" = all ]; then
   $C plot "$out"/halfcheetah/* --out "$out/halfcheetah.png" --title "HalfCheetah-v5, default config (RL-Zoo values), 3 seeds"
   $C plot "$out"/halfcheetah-cleanrl/* --out "$out/halfcheetah-cleanrl.png" --title "HalfCheetah-v5, CleanRL defaults, 3 seeds"
   $C plot "$out"/hopper/* --out "$out/hopper.png" --title "Hopper-v5, default config (CleanRL defaults), 3 seeds"
+fi
+
+if [ "$what" = stack ] || [ "$what" = all ]; then
+  base="${BASE:-3368c2f}"
+  tools/bench/compare_builds.sh "$base" "$out/compare_builds.csv"
+  # Same seed, same curve: every logged value but wall time and SPS must agree with the base build's.
+  wt="$(mktemp -d)/base"; git worktree add -q --detach "$wt" "$base"
+  (cd "$wt" && dotnet build tools/ControlRL.Cli -c Release -nologo -v quiet >/dev/null)
+  dotnet "$wt/tools/ControlRL.Cli/bin/Release/net10.0/linux-x64/controlrl.dll" train --env HalfCheetah-v5 --seed 1 \
+    --total-timesteps 20480 --no-progress --run-dir "$out/same-seed/base"
+  git worktree remove --force "$wt"
+  $C train --env HalfCheetah-v5 --seed 1 --total-timesteps 20480 --no-progress --run-dir "$out/same-seed/new"
+  python3 tools/bench/same_curve.py "$out"/same-seed/base/*/progress.csv "$out"/same-seed/new/*/progress.csv
+  $C bench env CarRacing-v3 --threads 1,2 --steps 20000 | tee "$out/carracing_env.txt"
+  command -v /usr/bin/python3 >/dev/null && /usr/bin/python3 -c "import torch" 2>/dev/null \
+    || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get install -y -qq python3-torch >/dev/null; }
+  $C bench cnn --torch-python /usr/bin/python3 --head beta --rounds 3 | tee "$out/cnn_update.txt"
+fi
+
+if [ "$what" = carracing ] || [ "$what" = all ]; then
+  for seed in 1 2; do
+    $C train --env CarRacing-v3 --seed "$seed" --total-timesteps "${CARRACING_STEPS:-1000000}" --no-progress --run-dir "$out/carracing"
+  done
+  for run in "$out"/carracing/*; do $C eval "$run" --all-checkpoints --episodes 10; done
+  $C plot "$out"/carracing/* --out "$out/carracing-v3.png" --title "CarRacing-v3 from pixels, PPO, 2 seeds"
+  $C plot "$out"/carracing/* --eval --out "$out/carracing-v3-eval.png" --title "CarRacing-v3: deterministic eval over steps, 2 seeds"
 fi
