@@ -63,6 +63,10 @@ public sealed class ThreadedVectorEnv : IVectorEnv
             _threads[w] = new Thread(() => WorkerLoop(slice)) { IsBackground = true, Name = $"vector-env worker {slice}" };
             _threads[w].Start();
         }
+        // ManualResetEventSlim creates its lock object the first time a thread blocks on it (24 bytes); a short
+        // timed wait here makes that happen now instead of in the first step that outlasts the spin budget.
+        _done.Wait(1);
+        foreach (var e in _wake) e.Wait(1);
     }
 
     public EnvSpec Spec => _batch.Spec;
