@@ -96,6 +96,8 @@ public sealed class EnvRegistry
             return $"reward terms [{string.Join(", ", b.RewardTerms)}] vs [{string.Join(", ", a.RewardTerms)}]";
         if (!a.Info.Select(x => x.Name).SequenceEqual(b.Info.Select(x => x.Name), StringComparer.Ordinal))
             return $"info [{string.Join(", ", b.Info.Select(x => x.Name))}] vs [{string.Join(", ", a.Info.Select(x => x.Name))}]";
+        if (!a.Events.SequenceEqual(b.Events, StringComparer.Ordinal))
+            return $"events [{string.Join(", ", b.Events)}] vs [{string.Join(", ", a.Events)}]";
         if (a.MaxEpisodeSteps != b.MaxEpisodeSteps) return $"time limit {b.MaxEpisodeSteps} vs {a.MaxEpisodeSteps}";
         if (a.Dt != b.Dt) return $"dt {b.Dt} vs {a.Dt}";
         return null;

@@ -26,6 +26,9 @@ public sealed record EnvSpec(
 
     /// <summary>Per-step info metrics the env reports beside its reward terms, in buffer order.</summary>
     public IReadOnlyList<InfoSpec> Info { get; init; } = [];
+
+    /// <summary>Kinds of <see cref="EnvEvent"/> the env reports (an <see cref="IEventSource"/>), indexed by <see cref="EnvEvent.Kind"/>.</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
 }
 
 /// <summary>How an info metric's per-step values become one number per episode.</summary>

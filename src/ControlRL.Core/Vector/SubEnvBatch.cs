@@ -13,6 +13,7 @@ internal sealed class SubEnvBatch
 {
     private readonly IEnv[] _envs;
     private readonly IParameterizedEnv?[] _tasks;
+    private readonly IEventSource?[] _eventSources;
 
     public SubEnvBatch(IReadOnlyList<IEnv> envs)
     {
@@ -36,6 +37,7 @@ internal sealed class SubEnvBatch
                 throw new ArgumentException($"Sub-env {i} does not match sub-env 0 ({Spec.Id}): {why}.", nameof(envs));
         }
         _tasks = _envs.Select(e => e.Find<IParameterizedEnv>()).ToArray();
+        _eventSources = _envs.Select(e => e.Find<IEventSource>()).ToArray();
         TaskSpace = _tasks[0]?.TaskSpace;
         for (int i = 0; i < _envs.Length; i++)
         {
@@ -43,6 +45,7 @@ internal sealed class SubEnvBatch
                 throw new ArgumentException($"Sub-env {i} does not share sub-env 0's task space ({TaskSpace?.Describe() ?? "none"}).", nameof(envs));
         }
         Buffers = new VectorBuffers(_envs.Length, Spec.ObservationSpace, Spec.ActionSpace.FlatSize, Spec.RewardTerms.Count, Spec.Info.Count, TaskSpace?.Size ?? 0);
+        if (_eventSources.Any(e => e is not null)) Buffers.EnableEvents();
         if (TaskSpace is not null)
         {
             float[] center = TaskSpace.Center();
@@ -74,6 +77,8 @@ internal sealed class SubEnvBatch
             return $"action space {b.ActionSpace.Describe()} vs {a.ActionSpace.Describe()}";
         if (!a.Info.Select(x => x.Name).SequenceEqual(b.Info.Select(x => x.Name), StringComparer.Ordinal))
             return $"info [{string.Join(", ", b.Info.Select(x => x.Name))}] vs [{string.Join(", ", a.Info.Select(x => x.Name))}]";
+        if (!a.Events.SequenceEqual(b.Events, StringComparer.Ordinal))
+            return $"events [{string.Join(", ", b.Events)}] vs [{string.Join(", ", a.Events)}]";
         if (!a.RewardTerms.SequenceEqual(b.RewardTerms, StringComparer.Ordinal))
             return $"reward terms [{string.Join(", ", b.RewardTerms)}] vs [{string.Join(", ", a.RewardTerms)}]";
         if (a.MaxEpisodeSteps != b.MaxEpisodeSteps) return $"time limit {b.MaxEpisodeSteps} vs {a.MaxEpisodeSteps}";
@@ -100,6 +105,11 @@ internal sealed class SubEnvBatch
             b.Truncated[i] = false;
             b.RewardTermRow(i).Clear();
             b.InfoRow(i).Clear();
+            if (_eventSources[i] is { } events)
+            {
+                events.DrainEvents(b.EventSlots(i)); // a reset starts without events
+                b.SetEvents(i, 0);
+            }
         }
     }
 
@@ -127,6 +137,8 @@ internal sealed class SubEnvBatch
             b.Rewards[i] = r.Reward;
             b.Terminated[i] = r.Terminated;
             b.Truncated[i] = r.Truncated;
+            // Drained before an autoreset: these events belong to the episode that may just have ended.
+            if (_eventSources[i] is { } events) b.SetEvents(i, events.DrainEvents(b.EventSlots(i)));
             if (r.Terminated || r.Truncated)
             {
                 b.Obs.CopyRow(i, b.FinalObs, i);

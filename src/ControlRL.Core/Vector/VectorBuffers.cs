@@ -1,3 +1,4 @@
+using ControlRL.Core.Envs;
 using ControlRL.Core.Spaces;
 
 namespace ControlRL.Core.Vector;
@@ -95,6 +96,37 @@ public sealed class VectorBuffers
     public Span<float> FinalObservation(int i) => FinalObservations.AsSpan(i * ObservationSize, ObservationSize);
     public Span<float> RewardTermRow(int i) => RewardTerms.AsSpan(i * RewardTermCount, RewardTermCount);
     public Span<float> InfoRow(int i) => Info.AsSpan(i * InfoCount, InfoCount);
+
+    /// <summary>Events one sub-env can report per vector step; more are counted in <see cref="DroppedEvents"/>.</summary>
+    public const int MaxEventsPerStep = 16;
+
+    private EnvEvent[]? _events;
+    private int[]? _eventCounts;
+
+    /// <summary>The events sub-env <paramref name="i"/> reported in this step.</summary>
+    public ReadOnlySpan<EnvEvent> Events(int i) =>
+        _events is null ? default : _events.AsSpan(i * MaxEventsPerStep, _eventCounts![i]);
+
+    private long _droppedEvents;
+
+    /// <summary>Events that did not fit in a step's slots since the vector env was built.</summary>
+    public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
+
+    /// <summary>Allocates the event slots (once, before any stepping: sub-envs then write their rows from any thread).</summary>
+    internal void EnableEvents()
+    {
+        _events ??= new EnvEvent[NumEnvs * MaxEventsPerStep];
+        _eventCounts ??= new int[NumEnvs];
+    }
+
+    internal Span<EnvEvent> EventSlots(int i) => _events.AsSpan(i * MaxEventsPerStep, MaxEventsPerStep);
+
+    internal void SetEvents(int i, int pending)
+    {
+        int kept = Math.Min(pending, MaxEventsPerStep);
+        _eventCounts![i] = kept;
+        if (pending > kept) Interlocked.Add(ref _droppedEvents, pending - kept);
+    }
 
     private InvalidOperationException NotFlat() =>
         new($"Observations are {ObservationSpace.Describe()}, not one float32 vector: use Obs / FinalObs (typed per key).");

@@ -13,6 +13,9 @@ public readonly record struct EpisodeRecord(int EnvIndex, double Return, int Len
 
     /// <summary>The episode's info metrics, aggregated as <see cref="Envs.EnvSpec.Info"/> declares (same buffer rules as TermSums).</summary>
     public ReadOnlyMemory<double> Info { get; init; }
+
+    /// <summary>How many events of each kind (<see cref="Envs.EnvSpec.Events"/> order) the episode had (same buffer rules).</summary>
+    public ReadOnlyMemory<double> EventCounts { get; init; }
 }
 
 /// <summary>
@@ -31,6 +34,9 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
     private readonly Envs.InfoAggregation[] _infoAgg;
     private readonly double[] _info;              // [NumEnvs x info], running aggregate
     private readonly double[] _completedInfo;     // [NumEnvs x info]
+    private readonly int _kinds;
+    private readonly double[] _eventCounts;       // [NumEnvs x event kinds], running
+    private readonly double[] _completedEvents;   // [NumEnvs x event kinds]
 
     public RecordEpisodeStatistics(IVectorEnv inner) : base(inner)
     {
@@ -46,7 +52,13 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
         _infoAgg = inner.Spec.Info.Select(x => x.Aggregation).ToArray();
         _info = new double[n * _infoAgg.Length];
         _completedInfo = new double[n * _infoAgg.Length];
+        _kinds = inner.Spec.Events.Count;
+        _eventCounts = new double[n * _kinds];
+        _completedEvents = new double[n * _kinds];
     }
+
+    /// <summary>Names of the event kinds, in the order of <see cref="EpisodeRecord.EventCounts"/>.</summary>
+    public IReadOnlyList<string> EventNames => Spec.Events;
 
     /// <summary>Names of the info metrics, in the order of <see cref="EpisodeRecord.Info"/>.</summary>
     public IReadOnlyList<string> InfoNames => Spec.Info.Select(x => x.Name).ToArray();
@@ -71,6 +83,7 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
         Array.Clear(_lengths);
         Array.Clear(_termSums);
         Array.Clear(_info);
+        Array.Clear(_eventCounts);
         _completed.Clear();
     }
 
@@ -103,6 +116,11 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
                     };
                 }
             }
+            var counts = _eventCounts.AsSpan(i * _kinds, _kinds);
+            foreach (var ev in b.Events(i))
+            {
+                if ((uint)ev.Kind < (uint)_kinds) counts[ev.Kind]++;
+            }
             if (!b.Done(i)) continue;
 
             int k = _completed.Count;
@@ -110,7 +128,10 @@ public sealed class RecordEpisodeStatistics : VectorWrapper
             sums.CopyTo(kept.Span);
             var keptInfo = _completedInfo.AsMemory(k * m, m);
             info.CopyTo(keptInfo.Span);
-            _completed.Add(new EpisodeRecord(i, _returns[i], _lengths[i]) { TermSums = kept, Info = keptInfo });
+            var keptEvents = _completedEvents.AsMemory(k * _kinds, _kinds);
+            counts.CopyTo(keptEvents.Span);
+            counts.Clear();
+            _completed.Add(new EpisodeRecord(i, _returns[i], _lengths[i]) { TermSums = kept, Info = keptInfo, EventCounts = keptEvents });
             _returns[i] = 0;
             _lengths[i] = 0;
             sums.Clear();

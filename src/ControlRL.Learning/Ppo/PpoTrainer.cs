@@ -52,6 +52,7 @@ public sealed class PpoTrainer : IDisposable
     private readonly long[] _permutation;
     private readonly string[] _termTags;
     private readonly string[] _infoTags;
+    private readonly string[] _eventTags;
     private readonly int[] _truncFinalIndex;
     private readonly int[] _truncRows;
     private readonly float[] _finalValues;
@@ -83,6 +84,7 @@ public sealed class PpoTrainer : IDisposable
         _permutation = new long[config.BatchSize];
         _termTags = env.Spec.RewardTerms.Select(t => "reward_terms/" + t).ToArray();
         _infoTags = env.Spec.Info.Select(t => "info/" + t.Name).ToArray();
+        _eventTags = env.Spec.Events.Select(t => "events/" + t).ToArray();
         _truncFinalIndex = new int[config.BatchSize];
         _truncRows = new int[config.BatchSize];
         _finalValues = new float[config.BatchSize];
@@ -237,6 +239,8 @@ public sealed class PpoTrainer : IDisposable
             for (int k = 0; k < sums.Length && k < _termTags.Length; k++) Emit(_termTags[k], sums[k]);
             var info = ep.Info.Span;
             for (int k = 0; k < info.Length && k < _infoTags.Length; k++) Emit(_infoTags[k], info[k]);
+            var events = ep.EventCounts.Span;
+            for (int k = 0; k < events.Length && k < _eventTags.Length; k++) Emit(_eventTags[k], events[k]);
             _recentReturns.Enqueue(ep.Return);
             if (_recentReturns.Count > 20) _recentReturns.Dequeue();
         }

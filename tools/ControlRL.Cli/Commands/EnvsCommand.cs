@@ -87,6 +87,8 @@ public static class EnvsCommand
         sb.Append(CultureInfo.InvariantCulture, $"reward terms:      {string.Join(", ", s.RewardTerms)}");
         if (s.Info.Count > 0)
             sb.Append(CultureInfo.InvariantCulture, $"\ninfo:              {string.Join(", ", s.Info.Select(i => $"{i.Name} ({i.Aggregation.ToString().ToLowerInvariant()} per episode)"))}");
+        if (s.Events.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"\nevents:            {string.Join(", ", s.Events)}");
         if (s.Notes.Length > 0) sb.Append(CultureInfo.InvariantCulture, $"\nnotes:             {s.Notes}");
         return sb.ToString();
     }

@@ -91,6 +91,8 @@ public static class EvalCommand
             if (values.Count > 0)
                 line += string.Create(CultureInfo.InvariantCulture, $"\n{name}: mean {values.Average():0.###} over {values.Count} episodes");
         }
+        foreach (var g in r.Events.GroupBy(e => e.Kind))
+            line += string.Create(CultureInfo.InvariantCulture, $"\n{g.Key}: {g.Count()} events in {r.EpisodeReturns.Count} episodes");
         if (r.MasteredFraction is double f)
             line += string.Create(CultureInfo.InvariantCulture, $"\nmastered: {100 * f:0.0}% of {r.EpisodeReturns.Count} test tasks (return > {r.MasteredReturn:0.##})");
         return line;
@@ -111,6 +113,7 @@ public static class EvalCommand
             ["tasks"] = r.Tasks,
             ["mastered_fraction"] = r.MasteredFraction,
             ["info"] = r.Info,
+            ["events"] = r.Events.Select(e => new Dictionary<string, object> { ["episode"] = e.Episode, ["kind"] = e.Kind, ["x"] = e.X, ["y"] = e.Y, ["value"] = e.Value }).ToArray(),
         }, new JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -60,6 +60,8 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         int episodes = tasks?.Count ?? request.Episodes;
         var infoNames = stats.InfoNames;
         var info = infoNames.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
+        var eventNames = stats.EventNames;
+        var events = new List<EvalEvent>();
         for (int episode = 0; episode < episodes && !cancellationToken.IsCancellationRequested; episode++)
         {
             if (tasks is not null) tasks[episode].CopyTo(env.Buffers.PendingTask(0));
@@ -68,6 +70,13 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
             {
                 actor.Act(env.Buffers.Obs, actions, 1, request.Deterministic);
                 env.Step(actions);
+                foreach (var ev in env.Buffers.Events(0))
+                {
+                    string kind = (uint)ev.Kind < (uint)eventNames.Count ? eventNames[ev.Kind] : $"kind {ev.Kind}";
+                    events.Add(new EvalEvent(episode, kind, ev.X, ev.Y, ev.Value));
+                    request.Log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"episode {episode}: {kind} at ({ev.X:0.##}, {ev.Y:0.##}), value {ev.Value:0.###}"));
+                }
                 if (stats.CompletedThisStep.Count > 0)
                 {
                     returns.Add(stats.CompletedThisStep[0].Return);
@@ -84,7 +93,7 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         var result = tasks is null
             ? new EvalResult(envId, returns, lengths)
             : new EvalResult(envId, returns, lengths, tasks.Take(returns.Count).ToArray(), request.MasteredReturn, env.TaskSpace!.Names);
-        return result with { Info = info.ToDictionary(e => e.Key, e => (IReadOnlyList<double>)e.Value, StringComparer.Ordinal) };
+        return result with { Info = info.ToDictionary(e => e.Key, e => (IReadOnlyList<double>)e.Value, StringComparer.Ordinal), Events = events };
     }
 
     // A fixed test set: tasks drawn uniformly from the env's task space with their own seed, independent of the policy.

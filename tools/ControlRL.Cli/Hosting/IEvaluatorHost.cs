@@ -32,10 +32,16 @@ public sealed record EvalResult(string EnvId, IReadOnlyList<double> EpisodeRetur
     /// <summary>Per-episode values of the env's info metrics (<c>EnvSpec.Info</c>), aggregated as the spec declares.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Info { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 
+    /// <summary>Every event the env reported, with its episode and position.</summary>
+    public IReadOnlyList<EvalEvent> Events { get; init; } = [];
+
     /// <summary>Share of test tasks whose return exceeds <see cref="MasteredReturn"/> (null without a test set).</summary>
     public double? MasteredFraction => Tasks is null || MasteredReturn is not double m || EpisodeReturns.Count == 0
         ? null : EpisodeReturns.Count(r => r > m) / (double)EpisodeReturns.Count;
 }
+
+/// <summary>An env event seen during evaluation: the episode, its kind (<c>EnvSpec.Events</c>), where and how much.</summary>
+public sealed record EvalEvent(int Episode, string Kind, float X, float Y, float Value);
 
 /// <summary>The policy evaluator behind <c>controlrl eval</c>.</summary>
 public interface IEvaluatorHost
