@@ -3,7 +3,7 @@ using ControlRL.Learning.Algorithms;
 namespace ControlRL.Learning.Ppo;
 
 /// <summary>
-/// PPO hyperparameters. Defaults are CleanRL's ppo_continuous_action.py (REFERENCE.md section 10).
+/// PPO hyperparameters. Defaults are CleanRL's ppo_continuous_action.py (vwxyzjn/cleanrl, cleanrl/ppo_continuous_action.py).
 /// YAML keys are the snake_case property names (e.g. <c>num_minibatches</c>).
 /// </summary>
 public sealed class PpoConfig : AlgorithmConfig

@@ -5,7 +5,7 @@ using ControlRL.Core.Wrappers;
 
 namespace ControlRL.Envs.MuJoCo.Tests.Tasks;
 
-/// <summary>Expected facts per task (REFERENCE.md section 1, checked against Gymnasium's v5 sources).</summary>
+/// <summary>Expected facts per task (Gymnasium gymnasium/envs/mujoco/*_v5.py).</summary>
 public sealed record TaskFacts(
     string Id, int ObsSize, int ActSize, float ActLow, float ActHigh, int FrameSkip, double Timestep, string[] Terms);
 
