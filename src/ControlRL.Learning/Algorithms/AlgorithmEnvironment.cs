@@ -48,7 +48,7 @@ public static class AlgorithmEnvironment
         int workers, bool training, RewardNormalization? rewardNormalization)
     {
         var pipeline = config.Pipeline();
-        IVectorEnv env = CreateVector(registry, pipeline, envId, numEnvs, threaded, workers);
+        IVectorEnv env = VectorEnvFactory.Create(() => pipeline.Make(registry, envId), numEnvs, threaded, workers);
         try
         {
             // The teacher must see raw returns, so the curriculum sits directly on the vector env.
@@ -90,19 +90,4 @@ public static class AlgorithmEnvironment
     }
 
     private static bool HasFloatLeaf(Space space) => space.Leaves.Any(l => l.Space.DType == DType.Float32);
-
-    private static IVectorEnv CreateVector(EnvRegistry registry, EnvPipeline pipeline, string envId, int numEnvs, bool threaded, int workers)
-    {
-        var envs = new List<IEnv>(numEnvs);
-        try
-        {
-            for (int i = 0; i < numEnvs; i++) envs.Add(pipeline.Make(registry, envId));
-            return threaded ? new ThreadedVectorEnv(envs, workers) : new SyncVectorEnv(envs);
-        }
-        catch
-        {
-            foreach (var e in envs) e.Dispose();
-            throw;
-        }
-    }
 }
