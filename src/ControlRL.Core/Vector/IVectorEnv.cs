@@ -32,6 +32,12 @@ public interface IVectorEnv : IDisposable
     /// <summary>The task family of parameterized sub-envs (<see cref="Tasks.IParameterizedEnv"/>), else null.</summary>
     Tasks.TaskSpace? TaskSpace => null;
 
+    /// <summary>
+    /// The outermost env implementing <typeparamref name="T"/> in sub-env <paramref name="index"/>'s wrapper chain
+    /// (e.g. <see cref="IRenderable"/> for videos), or null. Only valid between steps, never while one is in flight.
+    /// </summary>
+    T? FindInSubEnv<T>(int index) where T : class => null;
+
     /// <summary>Resets every sub-env (env i with seed + i) and fills <see cref="VectorBuffers.Observations"/>.</summary>
     void Reset(ulong seed);
 

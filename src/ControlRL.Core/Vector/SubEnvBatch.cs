@@ -67,6 +67,10 @@ internal sealed class SubEnvBatch
     public VectorBuffers Buffers { get; }
     public int Count => _envs.Length;
 
+    public T? Find<T>(int index) where T : class =>
+        (uint)index < (uint)_envs.Length ? _envs[index].Find<T>()
+            : throw new ArgumentOutOfRangeException(nameof(index), $"Sub-env {index} does not exist (there are {_envs.Length}).");
+
     private static string? SpecMismatch(EnvSpec a, EnvSpec? b)
     {
         if (b is null) return "it has no spec";

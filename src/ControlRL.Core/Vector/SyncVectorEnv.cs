@@ -26,6 +26,7 @@ public sealed class SyncVectorEnv : IVectorEnv
     public AutoresetMode AutoresetMode => AutoresetMode.SameStep;
     public VectorBuffers Buffers => _batch.Buffers;
     public Tasks.TaskSpace? TaskSpace => _batch.TaskSpace;
+    public T? FindInSubEnv<T>(int index) where T : class => _batch.Find<T>(index);
 
     public void Reset(ulong seed)
     {

@@ -17,6 +17,7 @@ public abstract class VectorWrapper(IVectorEnv inner) : IVectorEnv
     public AutoresetMode AutoresetMode => Inner.AutoresetMode;
     public VectorBuffers Buffers => Inner.Buffers;
     public Tasks.TaskSpace? TaskSpace => Inner.TaskSpace;
+    public T? FindInSubEnv<T>(int index) where T : class => Inner.FindInSubEnv<T>(index);
 
     public void Reset(ulong seed)
     {
