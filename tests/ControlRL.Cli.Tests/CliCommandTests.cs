@@ -152,8 +152,8 @@ public class CliCommandTests
         string firstKey = File.ReadLines(req.Run.ConfigPath).First(l => !l.StartsWith('#'));
         Assert.Equal("algo: \"ppo\"", firstKey);
 
-        // The run's config.yaml names its algo; resuming reads it back.
-        Directory.CreateDirectory(req.Run.CheckpointPath(2048));
+        // The checkpoint names its algo; resuming reads it back.
+        FakeCheckpoint.Write(req.Run.CheckpointPath(2048));
         var second = new CliHarness();
         Assert.True(second.Run("train", "--resume", req.Run.Root) == 0, second.Err.ToString());
         Assert.Equal("ppo", second.Hosts.Train!.Config.Algo);
@@ -192,16 +192,18 @@ public class CliCommandTests
         var first = new CliHarness();
         Assert.Equal(0, first.Run("train", "--env", "FakePoint-v0", "--set", "num_steps=128", "--run-dir", tmp.Path));
         var run = first.Hosts.Train!.Run;
-        Directory.CreateDirectory(run.CheckpointPath(2048));
+        FakeCheckpoint.Write(run.CheckpointPath(2048), configure: c => c.NumSteps = 128);
+        File.Delete(run.ConfigPath); // the checkpoint's own config rules; config.yaml is only a copy
 
         var second = new CliHarness();
-        Assert.Equal(0, second.Run("train", "--resume", run.Root, "--total-timesteps", "4096"));
+        Assert.Equal(0, second.Run("train", "--resume", run.Root, "--total-timesteps", "8192"));
         var req = second.Hosts.Train!;
         Assert.Equal(run.Root, req.Run.Root);
         Assert.Equal(run.CheckpointPath(2048), req.ResumeCheckpoint);
-        Assert.Equal(128, ((PpoConfig)req.Config).NumSteps);          // from the run's config.yaml
-        Assert.Equal(4096, req.Config.TotalTimesteps);   // flag wins
-        Assert.Contains("total_timesteps: 4096", File.ReadAllText(run.ConfigPath));
+        Assert.Equal(128, ((PpoConfig)req.Config).NumSteps);          // from the checkpoint
+        Assert.Equal(8192, req.Config.TotalTimesteps);   // flag wins
+        Assert.Contains("total_timesteps: 8192", File.ReadAllText(run.ConfigPath));
+        Assert.Contains("changed on resume: total_timesteps: 4096 -> 8192", second.Out.ToString());
     }
 
     [Fact]
@@ -220,7 +222,7 @@ public class CliCommandTests
     {
         using var tmp = new TempDir();
         var run = RunDirectory.Create(tmp.Path, FakeEnv.Id, 1, DateTime.Now);
-        Directory.CreateDirectory(run.CheckpointPath(100));
+        FakeCheckpoint.Write(run.CheckpointPath(100));
         var cli = new CliHarness();
         Assert.Equal(0, cli.Run("eval", run.Root, "--episodes", "3", "--seed", "9", "--deterministic", "false"));
         var req = cli.Hosts.Eval!;

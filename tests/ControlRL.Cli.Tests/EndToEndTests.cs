@@ -28,7 +28,7 @@ public class EndToEndTests
     {
         using var tmp = new TempDir();
         var (code, output, error) = Run("train", "--env", "InvertedPendulum-v5", "--total-timesteps", "4096", "--seed", "3",
-            "--run-dir", tmp.Path, "--set", "num_steps=1024", "--set", "num_minibatches=16");
+            "--run-dir", tmp.Path, "--set", "num_steps=1024", "--set", "num_minibatches=16", "--set", "eval_every=2048", "--set", "eval_episodes=1");
         Assert.True(code == 0, $"train exited {code}: {output} {error}");
         string run = Directory.GetDirectories(tmp.Path).Single();
         Assert.StartsWith("InvertedPendulum-v5__ppo__3__", Path.GetFileName(run));
@@ -36,8 +36,9 @@ public class EndToEndTests
         Assert.Contains("episodic_return", File.ReadAllText(Path.Combine(run, "progress.csv")));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tb"), "events.out.tfevents.*"));
         Assert.True(File.Exists(Path.Combine(run, "plots", "learning_curve.png")));
-        string checkpoint = Directory.GetDirectories(Path.Combine(run, "checkpoints")).Single();
-        Assert.EndsWith("step_0000004096", checkpoint);
+        Assert.Equal(["best", "step_0000004096"], Directory.GetDirectories(Path.Combine(run, "checkpoints")).Select(Path.GetFileName).Order());
+        Assert.Contains("final eval:", output);
+        Assert.Contains("eval/mean_return", File.ReadAllText(Path.Combine(run, "progress.csv")));
 
         var eval = Run("eval", run, "--episodes", "2", "--seed", "5");
         Assert.True(eval.Code == 0, $"eval exited {eval.Code}: {eval.Out} {eval.Err}");
@@ -46,8 +47,8 @@ public class EndToEndTests
         // A resumed run continues from the checkpoint's step in the same folder.
         var resumed = Run("train", "--resume", run, "--total-timesteps", "6144");
         Assert.True(resumed.Code == 0, $"resume exited {resumed.Code}: {resumed.Out} {resumed.Err}");
-        Assert.Contains("resumed at update 4, step 4096", resumed.Out);
-        Assert.Equal(2, Directory.GetDirectories(Path.Combine(run, "checkpoints")).Length);
+        Assert.Contains("resumed at update 4, step 4,096", resumed.Out);
+        Assert.Equal(3, Directory.GetDirectories(Path.Combine(run, "checkpoints")).Length);
     }
 
     [Fact]

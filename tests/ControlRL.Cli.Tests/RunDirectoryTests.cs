@@ -48,17 +48,13 @@ public class RunDirectoryTests
         var ex = Assert.Throws<CliUsageException>(() => RunDirectory.ResolveResume(run.Root));
         Assert.Contains("no checkpoint", ex.Message);
 
-        string c1 = run.CheckpointPath(2048), c2 = run.CheckpointPath(4096);
-        Directory.CreateDirectory(c1);
-        Directory.CreateDirectory(c2);
-        File.WriteAllText(Path.Combine(c1, "meta.json"), "{}");
+        string c1 = FakeCheckpoint.Write(run.CheckpointPath(2048)), c2 = FakeCheckpoint.Write(run.CheckpointPath(4096));
 
         Assert.Equal(new ResumeTarget(c2, run.Root), RunDirectory.ResolveResume(run.Root));
         Assert.Equal(new ResumeTarget(c1, run.Root), RunDirectory.ResolveResume(c1));
         Assert.Equal(new ResumeTarget(c1, run.Root), RunDirectory.ResolveResume(Path.Combine(c1, "meta.json")));
 
-        string standalone = Path.Combine(tmp.Path, "exported");
-        Directory.CreateDirectory(standalone);
+        string standalone = FakeCheckpoint.Write(Path.Combine(tmp.Path, "exported"));
         Assert.Equal(new ResumeTarget(standalone, null), RunDirectory.ResolveResume(standalone));
         Assert.Contains("does not exist", Assert.Throws<CliUsageException>(() => RunDirectory.ResolveResume(tmp.File("missing"))).Message);
     }

@@ -62,6 +62,7 @@ public sealed class RecordingHosts : ITrainerHost, IEvaluatorHost, IBenchmarkHos
     int ITrainerHost.Train(TrainRequest request, CancellationToken cancellationToken)
     {
         Train = request;
+        request.Begin(); // as a real host does once its env and trainer are built
         OnTrain?.Invoke(request);
         return ExitCodes.Ok;
     }
@@ -129,5 +130,21 @@ public static class Repo
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "ControlRL.sln"))) return d.FullName;
         throw new InvalidOperationException("ControlRL.sln not found above the test binaries.");
+    }
+}
+
+/// <summary>Real (tiny) PPO checkpoints of the fake envs, for resume and eval plumbing tests.</summary>
+public static class FakeCheckpoint
+{
+    /// <summary>Writes a verified checkpoint of an untrained PPO policy on <paramref name="envId"/> into <paramref name="dir"/>.</summary>
+    public static string Write(string dir, string envId = FakeEnv.Id, Action<ControlRL.Learning.Ppo.PpoConfig>? configure = null)
+    {
+        var cfg = new ControlRL.Learning.Ppo.PpoConfig { EnvId = envId, NumSteps = 64, NumMinibatches = 2, TotalTimesteps = 4096 };
+        configure?.Invoke(cfg);
+        using var env = ControlRL.Learning.Ppo.PpoEnvironment.Build(CliHarness.FakeRegistry(), cfg);
+        using var policy = ControlRL.Learning.Ppo.PolicyFactory.Create(env.Spec, cfg);
+        using var trainer = new ControlRL.Learning.Ppo.PpoTrainer(cfg, env, policy);
+        ControlRL.Learning.Checkpoints.PpoCheckpoint.Save(trainer, dir);
+        return dir;
     }
 }

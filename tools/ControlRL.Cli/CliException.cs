@@ -18,4 +18,7 @@ public static class ExitCodes
 
     /// <summary>Interrupted with Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + 15) after cleaning up.</summary>
+    public const int Terminated = 143;
 }

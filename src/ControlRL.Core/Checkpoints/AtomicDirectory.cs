@@ -5,6 +5,8 @@ namespace ControlRL.Core.Checkpoints;
 /// renames (old directory moved aside, new one moved in, old one deleted). A crash or an exception while writing
 /// leaves the previous directory untouched; a crash between the two renames leaves no directory under the final
 /// name and the previous one beside it, which <see cref="Recover"/> (also run by <see cref="Write"/>) puts back.
+/// Every written file and directory is synced before the swap, and the parent after it, so a power loss never
+/// shows the new name with missing bytes.
 /// </summary>
 public static class AtomicDirectory
 {
@@ -26,6 +28,7 @@ public static class AtomicDirectory
         try
         {
             writeInto(tmp);
+            Durable.SyncTree(tmp);
         }
         catch
         {
@@ -36,6 +39,7 @@ public static class AtomicDirectory
         if (!Directory.Exists(final))
         {
             Directory.Move(tmp, final);
+            Durable.SyncDirectory(parent);
             return;
         }
         string old = Path.Combine(parent, $".{name}{OldTag}{Guid.NewGuid():N}");
@@ -50,6 +54,7 @@ public static class AtomicDirectory
             TryDelete(tmp);
             throw;
         }
+        Durable.SyncDirectory(parent);
         TryDelete(old);
     }
 

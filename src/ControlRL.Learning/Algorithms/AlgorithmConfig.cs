@@ -43,6 +43,27 @@ public abstract class AlgorithmConfig
     /// <summary>Write a checkpoint every this many updates (and always at the end); 0 only at the end.</summary>
     public int CheckpointEvery { get; set; } = 50;
 
+    /// <summary>Also write a checkpoint when this many minutes passed since the last one; 0 turns the clock off.</summary>
+    public double CheckpointMinutes { get; set; } = 10;
+
+    /// <summary>Keep the newest this many step checkpoints (the best-by-eval one is kept besides); 0 keeps all.</summary>
+    public int KeepCheckpoints { get; set; } = 5;
+
+    /// <summary>
+    /// Evaluate the policy every this many env steps (and at the end) on a separate env with its own seeds,
+    /// deterministically; 0 turns evaluation during training off. RL-Zoo's default eval_freq is 25,000.
+    /// </summary>
+    public long EvalEvery { get; set; } = 25_000;
+
+    /// <summary>Episodes per evaluation (RL-Zoo's n_eval_episodes: 5). Episode i of every evaluation uses seed + 1,000,000 + i.</summary>
+    public int EvalEpisodes { get; set; } = 5;
+
+    /// <summary>Stop training once an evaluation's mean return reaches this (Stable-Baselines3's StopTrainingOnRewardThreshold); null never stops.</summary>
+    public double? EvalStopReward { get; set; }
+
+    /// <summary>Record an evaluation episode to videos/ every this many env steps (needs an env that renders); 0 records none.</summary>
+    public long VideoEvery { get; set; }
+
     /// <summary>Curriculum teacher choosing the task of each episode of a parameterized env: <c>random</c>,
     /// <c>alp-gmm</c>, <c>covar-gmm</c> or <c>riac</c>; null trains on the env's default task.</summary>
     public string? Curriculum { get; set; }
@@ -66,6 +87,14 @@ public abstract class AlgorithmConfig
         Require(Device is "cpu" or "cuda" || Device.StartsWith("cuda:", StringComparison.Ordinal), $"device must be cpu or cuda (got '{Device}').");
         Require(EnvWorkers >= 0, $"env_workers must be >= 0 (got {EnvWorkers}).");
         Require(TorchThreads >= 0, $"torch_threads must be >= 0 (got {TorchThreads}).");
+        Require(CheckpointEvery >= 0, $"checkpoint_every must be >= 0 updates (got {CheckpointEvery}).");
+        Require(CheckpointMinutes >= 0 && double.IsFinite(CheckpointMinutes), $"checkpoint_minutes must be >= 0 (got {CheckpointMinutes}).");
+        Require(KeepCheckpoints >= 0, $"keep_checkpoints must be >= 0 (got {KeepCheckpoints}; 0 keeps all).");
+        Require(EvalEvery >= 0, $"eval_every must be >= 0 steps (got {EvalEvery}; 0 turns evaluation off).");
+        Require(EvalEpisodes >= 1, $"eval_episodes must be >= 1 (got {EvalEpisodes}).");
+        Require(EvalStopReward is null || double.IsFinite(EvalStopReward.Value), $"eval_stop_reward must be a finite number or null (got {EvalStopReward}).");
+        Require(EvalStopReward is null || EvalEvery > 0, "eval_stop_reward needs evaluation during training (eval_every > 0).");
+        Require(VideoEvery >= 0, $"video_every must be >= 0 steps (got {VideoEvery}).");
         try
         {
             _ = Pipeline();

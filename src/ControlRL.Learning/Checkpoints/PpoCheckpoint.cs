@@ -19,11 +19,21 @@ public static class PpoCheckpoint
     public const string StateFileName = "state.bin";
     public const string MetaFile = "meta.json";
 
-    /// <summary>Writes a checkpoint of <paramref name="trainer"/> to <paramref name="directory"/> (replacing it atomically).</summary>
-    public static void Save(PpoTrainer trainer, string directory)
+    /// <summary>
+    /// Writes a checkpoint of <paramref name="trainer"/> to <paramref name="directory"/> (replacing it atomically;
+    /// every file and the rename synced). <paramref name="extraFiles"/> (name -> text, e.g. eval.json of the best
+    /// checkpoint) are written inside it, in the same atomic step.
+    /// </summary>
+    public static void Save(PpoTrainer trainer, string directory, IReadOnlyDictionary<string, string>? extraFiles = null)
     {
         AtomicDirectory.Write(directory, tmp =>
         {
+            foreach (var (name, text) in extraFiles ?? new Dictionary<string, string>())
+            {
+                if (name is PolicyFile or StateFileName or MetaFile || name.Contains('/') || name.Contains('\\'))
+                    throw new ArgumentException($"Extra checkpoint file '{name}' is not allowed.", nameof(extraFiles));
+                File.WriteAllText(Path.Combine(tmp, name), text);
+            }
             trainer.Policy.save(Path.Combine(tmp, PolicyFile));
 
             var state = new Dictionary<string, double[]>(StringComparer.Ordinal);

@@ -55,9 +55,10 @@ public sealed class PpoConfig : AlgorithmConfig
     /// <summary>Orthogonal initialisation (CleanRL); false keeps PyTorch's default Linear init (RL-Zoo's ortho_init: false).</summary>
     public bool OrthoInit { get; set; } = true;
 
-    public int BatchSize => NumEnvs * NumSteps;
-    public int MinibatchSize => BatchSize / NumMinibatches;
-    public int NumUpdates => (int)(TotalTimesteps / BatchSize);
+    // Checked: Validate refuses batches over 2^28 samples before anything divides by these.
+    public int BatchSize => checked(NumEnvs * NumSteps);
+    public int MinibatchSize => BatchSize / Math.Max(1, NumMinibatches);
+    public int NumUpdates => (int)Math.Min(int.MaxValue, TotalTimesteps / Math.Max(1, BatchSize));
 
     public override IReadOnlyList<KeyValuePair<string, object>> Derived() =>
         [new("batch_size", BatchSize), new("minibatch_size", MinibatchSize), new("num_updates", NumUpdates)];
@@ -68,7 +69,7 @@ public sealed class PpoConfig : AlgorithmConfig
         base.Validate();
         Require(NumSteps >= 1, $"num_steps must be >= 1 (got {NumSteps}).");
         Require((long)NumEnvs * NumSteps <= 1 << 28,
-            $"num_envs * num_steps = {(long)NumEnvs * NumSteps} samples per rollout is more than {1 << 28}.");
+            $"num_envs * num_steps = {(long)NumEnvs * NumSteps:N0} samples per rollout is more than {1 << 28:N0} (2^28); lower num_envs or num_steps.");
         Require(NumMinibatches >= 1 && BatchSize % NumMinibatches == 0,
             $"num_minibatches ({NumMinibatches}) must divide the batch size num_envs*num_steps ({BatchSize}).");
         Require(TotalTimesteps >= BatchSize, $"total_timesteps ({TotalTimesteps}) is smaller than one batch ({BatchSize}).");

@@ -58,6 +58,7 @@ public sealed class PpoTrainer : IDisposable
     private readonly float[] _finalValues;
     private readonly PinnedObservations _envObs;     // the vector env's buffers, viewed for batched acting
     private readonly PinnedObservations _rolloutObs; // the rollout's observations, viewed for targets and minibatches
+    private CancellationToken _cancel;
 
     public PpoTrainer(PpoConfig config, IVectorEnv env, ActorCritic policy)
     {
@@ -135,7 +136,10 @@ public sealed class PpoTrainer : IDisposable
     /// <summary>True when a callback asked to stop.</summary>
     public bool StopRequested { get; private set; }
 
-    /// <summary>Runs updates until total_timesteps (or until <paramref name="cancel"/> fires or a callback stops, after a whole update).</summary>
+    /// <summary>
+    /// Runs whole updates while another one fits in total_timesteps, until <paramref name="cancel"/> fires (checked
+    /// every env step: a cancelled rollout is dropped and the trainer is left at the last update) or a callback stops.
+    /// </summary>
     public void Train(CancellationToken cancel = default)
     {
         if (_cfg.TorchThreads > 0) torch.set_num_threads(_cfg.TorchThreads);
@@ -152,13 +156,25 @@ public sealed class PpoTrainer : IDisposable
         }
         var clock = Stopwatch.StartNew();
         long startStep = GlobalStep;
-        while (Update < _cfg.NumUpdates && !cancel.IsCancellationRequested && !StopRequested)
+        _cancel = cancel;
+        // The run is counted in steps, so a resumed run with another batch shape (num_envs, num_steps) ends on
+        // budget: only whole updates that fit in total_timesteps run. The learning rate anneals to zero at the
+        // planned end; for a run that never changes shape this is CleanRL's 1 - (update - 1) / num_updates exactly.
+        PlannedSteps = GlobalStep + (_cfg.TotalTimesteps - GlobalStep) / _cfg.BatchSize * _cfg.BatchSize;
+        while (GlobalStep + _cfg.BatchSize <= _cfg.TotalTimesteps && !cancel.IsCancellationRequested && !StopRequested)
         {
+            double lrBefore = _optimizer.LearningRate;
             Update++;
             if (_cfg.AnnealLr)
-                _optimizer.LearningRate = (1.0 - (Update - 1.0) / _cfg.NumUpdates) * _cfg.LearningRate;
+                _optimizer.LearningRate = (1.0 - (double)GlobalStep / PlannedSteps) * _cfg.LearningRate;
 
-            CollectRollout();
+            if (!CollectRollout(GlobalStep))
+            {
+                // Interrupted mid-rollout: back to the last update's state, which a checkpoint can then capture.
+                Update--;
+                _optimizer.LearningRate = lrBefore;
+                break;
+            }
             ProcessRollout();
             ComputeTargets();
             RunUpdate();
@@ -168,22 +184,32 @@ public sealed class PpoTrainer : IDisposable
             if (_curriculum is not null)
                 foreach (var (tag, value) in _curriculum.Teacher.Diagnostics.Scalars()) Emit(tag, value);
             Emit("charts/learning_rate", _optimizer.LearningRate);
-            Progress?.Invoke(new PpoProgress(GlobalStep, _cfg.TotalTimesteps, Update, _cfg.NumUpdates, sps, RecentReturn));
+            Progress?.Invoke(new PpoProgress(GlobalStep, _cfg.TotalTimesteps, Update, PlannedUpdates, sps, RecentReturn));
             var state = State;
             foreach (var cb in Callbacks) StopRequested |= !cb.OnUpdate(state);
-            bool last = Update == _cfg.NumUpdates;
+            bool last = GlobalStep + _cfg.BatchSize > _cfg.TotalTimesteps;
             if (last || (_cfg.CheckpointEvery > 0 && Update % _cfg.CheckpointEvery == 0))
                 CheckpointDue?.Invoke(this);
         }
     }
 
-    private TrainerState State => new(GlobalStep, _cfg.TotalTimesteps, Update, _cfg.NumUpdates);
+    /// <summary>The step the current <see cref="Train"/> call ends at: the last whole update within total_timesteps.</summary>
+    public long PlannedSteps { get; private set; }
+
+    /// <summary>Updates done plus those left in the current <see cref="Train"/> call.</summary>
+    public int PlannedUpdates => Update + (int)((PlannedSteps - GlobalStep) / _cfg.BatchSize);
+
+    /// <summary>Whether another whole update fits in total_timesteps.</summary>
+    public bool Finished => GlobalStep + _cfg.BatchSize > _cfg.TotalTimesteps;
+
+    private TrainerState State => new(GlobalStep, _cfg.TotalTimesteps, Update, PlannedUpdates);
 
     /// <summary>Mean return of the last 20 finished episodes, or null before the first one.</summary>
     public double? RecentReturn => _recentReturns.Count == 0 ? null : _recentReturns.Average();
 
-    // 1. Rollout: act (managed snapshot or one batched TorchSharp call); store what the update needs.
-    private void CollectRollout()
+    // 1. Rollout: act (managed snapshot or one batched TorchSharp call); store what the update needs. Returns false
+    // when cancelled midway (a signal must not wait for a long rollout), with GlobalStep back at startStep.
+    private bool CollectRollout(long startStep)
     {
         var b = _env.Buffers;
         var r = _rollout;
@@ -191,6 +217,11 @@ public sealed class PpoTrainer : IDisposable
         r.Clear();
         for (int t = 0; t < _cfg.NumSteps; t++)
         {
+            if (_cancel.IsCancellationRequested)
+            {
+                GlobalStep = startStep;
+                return false;
+            }
             b.Obs.CopyRows(0, r.Observations, t * n, n);
             Span<float> actions = r.ActionRow(t);
             if (_actor is not null) _actor.Act(b.Observations, actions, n, Rng, deterministic: false);
@@ -215,6 +246,7 @@ public sealed class PpoTrainer : IDisposable
         }
         b.Obs.CopyRows(0, r.NextObservations, 0, n);
         foreach (var cb in Callbacks) cb.OnRolloutEnd(r, State);
+        return true;
     }
 
     private void ActBatched(VectorBuffers b, Span<float> actions, int firstRow)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ControlRL.Cli.Hosting;
 using ControlRL.Core.Envs;
 
@@ -5,27 +6,34 @@ namespace ControlRL.Cli.Commands;
 
 /// <summary>
 /// Runs a command body and maps failures to exit codes with one error line on stderr: bad input ->
-/// <see cref="ExitCodes.BadInput"/>, Ctrl+C -> <see cref="ExitCodes.Interrupted"/>, anything else ->
-/// <see cref="ExitCodes.Failure"/>. Set CONTROLRL_DEBUG=1 to see stack traces.
+/// <see cref="ExitCodes.BadInput"/>, Ctrl+C -> <see cref="ExitCodes.Interrupted"/>, SIGTERM ->
+/// <see cref="ExitCodes.Terminated"/>, anything else -> <see cref="ExitCodes.Failure"/>. Set CONTROLRL_DEBUG=1 to
+/// see stack traces. The first SIGINT or SIGTERM (Ctrl+C, timeout, docker stop, SLURM) cancels the command's token
+/// so it can finish cleanly (train writes a checkpoint); a second one ends the process at once.
 /// </summary>
 public static class CommandRunner
 {
     public static int Run(CliServices services, Func<CancellationToken, int> body)
     {
         using var cts = new CancellationTokenSource();
-        // First Ctrl+C asks the command to stop cleanly (the trainer writes a checkpoint); a second one kills.
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        PosixSignal? received = null;
+        void OnSignal(PosixSignalContext context)
         {
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
+            if (cts.IsCancellationRequested) return; // the second signal takes its default action: exit now
+            context.Cancel = true;
+            received = context.Signal;
             services.Err.WriteLine();
-            services.Err.WriteLine("interrupt: stopping after the current step (Ctrl+C again to kill)");
+            services.Err.WriteLine(context.Signal == PosixSignal.SIGTERM
+                ? "SIGTERM: stopping cleanly (a second signal exits at once)"
+                : "interrupt: stopping cleanly (Ctrl+C again exits at once)");
             cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            return body(cts.Token);
+            int code = body(cts.Token);
+            return code == ExitCodes.Interrupted && received == PosixSignal.SIGTERM ? ExitCodes.Terminated : code;
         }
         catch (CliUsageException ex)
         {
@@ -35,7 +43,7 @@ public static class CommandRunner
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             services.Err.WriteLine("interrupted.");
-            return ExitCodes.Interrupted;
+            return received == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
         }
         catch (Exception ex)
         {
@@ -43,10 +51,6 @@ public static class CommandRunner
                 ? $"error: {ex}"
                 : $"error: {ex.Message} ({ex.GetType().Name}; set CONTROLRL_DEBUG=1 for the stack trace)");
             return ExitCodes.Failure;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 

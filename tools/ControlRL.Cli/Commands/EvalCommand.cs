@@ -38,7 +38,7 @@ public static class EvalCommand
         {
             if (parse.GetValue(video) is not null)
                 throw new CliUsageException("--video: video needs the rendering issue (offscreen rendering is not wired into eval yet).");
-            var target = RunDirectory.ResolveResume(parse.GetValue(checkpoint)!, "eval");
+            var target = RunDirectory.ResolveResume(parse.GetValue(checkpoint)!, "eval", services.Err);
             string? envId = parse.GetValue(env);
             var envs = services.Envs();
             if (envId is not null) CommandRunner.RequireEnv(envs, envId);

@@ -3,6 +3,7 @@ using ControlRL.Cli.Hosting;
 using ControlRL.Cli.Logging;
 using ControlRL.Cli.Plotting;
 using ControlRL.Cli.Runs;
+using ControlRL.Learning.Algorithms;
 
 namespace ControlRL.Cli.Commands;
 
@@ -38,55 +39,109 @@ public sealed record TrainArgs
     }
 }
 
-/// <summary>Config resolution, run folder, sinks and progress around <see cref="ITrainerHost.Train"/>.</summary>
+/// <summary>
+/// Config resolution, run folder, lock, sinks and progress around <see cref="ITrainerHost.Train"/>. Everything the
+/// user gave is checked before anything is written: the run folder, config.yaml and the logs come into being only
+/// when the host calls <see cref="TrainRequest.Begin"/>, after it built the env and restored any checkpoint.
+/// </summary>
 public static class TrainRunner
 {
     public static int Run(CliServices services, TrainArgs args, CancellationToken ct)
     {
-        ResumeTarget? resume = args.Resume is null ? null : RunDirectory.ResolveResume(args.Resume);
-        string? baseConfig = resume?.RunDir is { } rd && File.Exists(Path.Combine(rd, RunDirectory.ConfigFileName))
-            ? Path.Combine(rd, RunDirectory.ConfigFileName)
-            : null;
+        // A resumed run's settings come from the checkpoint itself (config.yaml is a readable copy that may be
+        // missing or edited); flags, --set and --config still override them.
+        VerifiedCheckpoint? checkpoint = null;
+        string? resumeRun = null;
+        if (args.Resume is not null) (checkpoint, resumeRun) = CheckpointCatalog.Resolve(args.Resume, services.Err, "--resume");
         var resolved = ConfigLoader.Resolve(new ConfigRequest
         {
             ConfigFile = args.ConfigFile,
             Sets = args.Sets,
             Flags = args.Flags(),
-            BaseConfigFile = baseConfig,
+            BaseConfig = checkpoint?.Meta.Config,
+            BaseConfigSource = checkpoint is null ? "" : $"checkpoint {Path.GetFileName(checkpoint.Dir)}",
             ConfigRoot = services.ConfigRoot,
         });
         var config = resolved.Config;
+        if (checkpoint is not null) RequireResumable(checkpoint, config);
         var envs = services.Envs();
         CommandRunner.RequireEnv(envs, config.EnvId);
 
-        var run = resume?.RunDir is { } existing
-            ? RunDirectory.Open(existing)
-            : RunDirectory.Create(args.RunParent, config.EnvId, config.Seed, services.Now(), config.Algo);
-        ConfigWriter.Write(config, run.ConfigPath, resolved.Sources);
-        services.Out.WriteLine($"run: {run.Root}");
-        services.Out.WriteLine($"algo: {config.Algo}");
-        services.Out.WriteLine($"config: {string.Join(" < ", resolved.Sources)}");
-        if (resume is not null) services.Out.WriteLine($"resume from: {resume.CheckpointDir}");
+        RunLock? held = null;
+        var run = resumeRun is not null
+            ? RunDirectory.Open(resumeRun)
+            : RunDirectory.Plan(args.RunParent, config.EnvId, config.Seed, services.Now(), config.Algo);
+        if (resumeRun is not null) held = RunLock.Acquire(run.Root, services.Err);
 
         var mode = !services.InteractiveConsole ? ProgressMode.Plain
             : args.NoProgress || Console.IsErrorRedirected ? ProgressMode.Plain : ProgressMode.Bar;
         var progress = new ConsoleProgress(config.TotalTimesteps, services.Err, mode);
-        int code;
-        using (var metrics = MetricsSinks.ForRun(run))
+        var metrics = new RunMetricsSink();
+        bool begun = false;
+        void Begin()
         {
-            try
+            if (begun) throw new InvalidOperationException("TrainRequest.Begin was called twice.");
+            begun = true;
+            run.EnsureLayout();
+            held ??= RunLock.Acquire(run.Root, services.Err);
+            ConfigWriter.Write(config, run.ConfigPath, resolved.Sources);
+            long? resumedAt = resumeRun is not null ? checkpoint!.Step : null;
+            if (resumedAt is { } at)
             {
-                code = services.Trainer.Train(
-                    new TrainRequest(config, run, resume?.CheckpointDir, envs, metrics, progress, services.Out), ct);
+                var moved = run.SupersedeCheckpointsAfter(at);
+                if (moved.Count > 0)
+                    services.Err.WriteLine($"note: {string.Join(", ", moved)} came after the resumed checkpoint; moved aside to checkpoints/.superseded-* (kept, not used).");
             }
-            finally
+            metrics.Open(MetricsSinks.ForRun(run, resumedAt, services.Out));
+            services.Out.WriteLine($"run: {run.Root}");
+            services.Out.WriteLine($"algo: {config.Algo}");
+            services.Out.WriteLine($"config: {string.Join(" < ", resolved.Sources)}");
+            if (checkpoint is not null)
             {
-                progress.Finish();
-                metrics.Flush();
+                services.Out.WriteLine($"resume from: {checkpoint.Dir} (step {checkpoint.Meta.GlobalStep:N0})");
+                foreach (string change in Changes(checkpoint.Meta.Config, config)) services.Out.WriteLine($"changed on resume: {change}");
             }
         }
-        DrawLearningCurve(services, run);
+
+        int code;
+        try
+        {
+            code = services.Trainer.Train(new TrainRequest(config, run, checkpoint?.Dir, envs, metrics, progress, services.Out)
+            {
+                Begin = Begin,
+                LoggingFailure = () => metrics.Failure,
+            }, ct);
+        }
+        finally
+        {
+            progress.Finish();
+            metrics.Flush();
+            metrics.Dispose();
+            held?.Dispose();
+        }
+        if (begun) DrawLearningCurve(services, run);
         return code;
+    }
+
+    // Env and algorithm belong to the checkpoint; another one is a new run, not a resume.
+    private static void RequireResumable(VerifiedCheckpoint checkpoint, AlgorithmConfig config)
+    {
+        var meta = checkpoint.Meta;
+        if (meta.EnvId != config.EnvId)
+            throw new CliUsageException($"--resume: {Path.GetFileName(checkpoint.Dir)} was trained on {meta.EnvId}; it cannot continue on {config.EnvId} (start a new run, or drop --env).");
+        if (meta.Algorithm != config.Algo)
+            throw new CliUsageException($"--resume: {Path.GetFileName(checkpoint.Dir)} was trained with {meta.Algorithm}; it cannot continue with {config.Algo}.");
+    }
+
+    // "key: old -> new" for each setting that differs from the checkpoint's.
+    private static IEnumerable<string> Changes(AlgorithmConfig before, AlgorithmConfig after)
+    {
+        var keys = ConfigKeys.For(after);
+        foreach (string key in keys.All)
+        {
+            string a = ConfigWriter.Format(keys.Get(before, key)), b = ConfigWriter.Format(keys.Get(after, key));
+            if (a != b) yield return $"{key}: {a} -> {b}";
+        }
     }
 
     private static void DrawLearningCurve(CliServices services, RunDirectory run)

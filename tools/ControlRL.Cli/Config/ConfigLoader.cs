@@ -25,6 +25,14 @@ public sealed record ConfigRequest
     /// </summary>
     public string? BaseConfigFile { get; init; }
 
+    /// <summary>
+    /// When resuming: the config saved in the checkpoint itself (its meta.json), the authority over the run's
+    /// settings (config.yaml is only a readable copy). Like <see cref="BaseConfigFile"/> it replaces the defaults and
+    /// the per-task file; <see cref="BaseConfigSource"/> names it in messages.
+    /// </summary>
+    public AlgorithmConfig? BaseConfig { get; init; }
+    public string BaseConfigSource { get; init; } = "checkpoint";
+
     /// <summary>Folder holding one folder of per-task files per algorithm (configs/ppo/&lt;env&gt;.yaml).</summary>
     public string ConfigRoot { get; init; } = ConfigLoader.DefaultConfigRoot;
 }
@@ -52,7 +60,8 @@ public static class ConfigLoader
         if (request.ConfigFile is not null) upper.Add(LoadYamlFile(request.ConfigFile, mustExist: true)!);
         if (request.Sets.Count > 0) upper.Add(new Layer("--set", request.Sets.Select(ParseSet).ToArray()));
         if (request.Flags.Count > 0) upper.Add(new Layer("command-line flags", request.Flags.ToArray()));
-        var baseLayer = request.BaseConfigFile is null ? null : LoadYamlFile(request.BaseConfigFile, mustExist: true)!;
+        var baseLayer = request.BaseConfig is { } saved ? LayerOf(saved, request.BaseConfigSource)
+            : request.BaseConfigFile is null ? null : LoadYamlFile(request.BaseConfigFile, mustExist: true)!;
 
         // The algorithm decides which keys exist and where the per-task file is, so it is settled before any key.
         var (algo, algoSource) = FindValue(upper, ConfigKeys.AlgoKey)
@@ -94,6 +103,15 @@ public static class ConfigLoader
         }
         return new ResolvedConfig(config, layers.Select(l => l.Source).ToArray());
     }
+
+    // Every key of a config object as a layer (algo first), so a saved config resolves like a file would.
+    private static Layer LayerOf(AlgorithmConfig config, string source)
+    {
+        var keys = ConfigKeys.For(config);
+        return new Layer(source, keys.All.Select(k => new KeyValuePair<string, object?>(k, Copy(keys.Get(config, k)))).ToArray());
+    }
+
+    private static object? Copy(object? value) => value is Array a ? a.Clone() : value;
 
     /// <summary>The per-task file for <paramref name="envId"/> in a folder of such files (it need not exist).</summary>
     public static string TaskConfigPath(string directory, string envId) => Path.Combine(directory, envId + ".yaml");

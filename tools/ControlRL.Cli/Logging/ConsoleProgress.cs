@@ -104,8 +104,13 @@ public sealed class ConsoleProgress
     }
 
     /// <summary>Ends the bar's line (call once when training stops).</summary>
+    private bool _finished;
+
+    /// <summary>Ends the bar (or prints the last plain line); later calls do nothing.</summary>
     public void Finish()
     {
+        if (_finished) return;
+        _finished = true;
         if (Mode == ProgressMode.Bar)
         {
             DrawBar(_clock());

@@ -47,6 +47,47 @@ public sealed class CsvMetricsSink : IMetricsSink, IDisposable
 
     public IReadOnlyList<string> Columns => _columns;
 
+    /// <summary>
+    /// Before a resumed run appends: drops every row logged after <paramref name="step"/> (the checkpoint's), which
+    /// the interrupted run wrote after its last checkpoint and the resumed run will log again, and a partial last
+    /// line. Rewritten through a synced temp file and a rename. Returns the number of rows dropped.
+    /// </summary>
+    public static int TruncateAfter(string path, long step)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length == 0) return 0;
+        string tmp = path + ".tmp";
+        int dropped = 0;
+        using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var w = new StreamWriter(output, new UTF8Encoding(false)))
+        {
+            bool first = true;
+            string text = File.ReadAllText(path);
+            // A last line without its newline was cut off mid-write.
+            int end = text.EndsWith('\n') ? text.Length : text.LastIndexOf('\n') + 1;
+            foreach (string line in text[..end].Split('\n'))
+            {
+                if (line.Length == 0) continue;
+                if (!first)
+                {
+                    int comma = line.IndexOf(',');
+                    if (!long.TryParse(comma < 0 ? line : line[..comma], NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) || s > step)
+                    {
+                        dropped++;
+                        continue;
+                    }
+                }
+                first = false;
+                w.Write(line);
+                w.Write('\n');
+            }
+            w.Flush();
+            output.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, path, overwrite: true);
+        ControlRL.Core.Checkpoints.Durable.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return dropped;
+    }
+
     public void Scalar(string tag, double value, long step)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);

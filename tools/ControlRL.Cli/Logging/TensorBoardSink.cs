@@ -14,7 +14,9 @@ public sealed class TensorBoardSink : IMetricsSink, IDisposable
     private readonly FileStream _stream;
     private readonly Lock _lock = new();
 
-    public TensorBoardSink(string directory)
+    /// <param name="restartStep">For a resumed run: the first step it logs again. Earlier files' events from
+    /// there on were logged after the checkpoint and are superseded; a SessionLog START tells TensorBoard so.</param>
+    public TensorBoardSink(string directory, long? restartStep = null)
     {
         Directory.CreateDirectory(directory);
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -24,6 +26,7 @@ public sealed class TensorBoardSink : IMetricsSink, IDisposable
             string.Create(CultureInfo.InvariantCulture, $"events.out.tfevents.{now:D10}.{host}.{Environment.ProcessId}.{n}"));
         _stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
         TfRecord.Write(_stream, new TfEvent(WallTime(), 0, "brain.Event:2", []).Encode());
+        if (restartStep is { } s) TfRecord.Write(_stream, new TfEvent(WallTime(), s, null, []) { SessionStart = true }.Encode());
         _stream.Flush();
     }
 

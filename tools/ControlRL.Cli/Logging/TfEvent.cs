@@ -10,9 +10,14 @@ public readonly record struct TfScalar(string Tag, float Value);
 /// The subset of tensorflow.Event that scalar logging uses, encoded by hand as protobuf:
 /// Event { double wall_time = 1; int64 step = 2; string file_version = 3; Summary summary = 5; }
 /// Summary { repeated Value value = 1; }  Value { string tag = 1; float simple_value = 2; }
+/// SessionLog session_log = 6 { SessionStatus status = 1 (START = 1) }: a START at step s tells TensorBoard to
+/// discard events of earlier files with step >= s (how TensorFlow's writers mark a restart from a checkpoint).
 /// </summary>
 public sealed record TfEvent(double WallTime, long Step, string? FileVersion, IReadOnlyList<TfScalar> Scalars)
 {
+    /// <summary>A SessionLog START event (a restart at <see cref="Step"/>).</summary>
+    public bool SessionStart { get; init; }
+
     public byte[] Encode()
     {
         var ms = new MemoryStream();
@@ -26,6 +31,7 @@ public sealed record TfEvent(double WallTime, long Step, string? FileVersion, IR
             WriteVarint(ms, unchecked((ulong)Step));
         }
         if (FileVersion is not null) WriteBytes(ms, 3, Encoding.UTF8.GetBytes(FileVersion));
+        if (SessionStart) WriteBytes(ms, 6, [0x08, 0x01]); // status (field 1, varint) = START
         if (Scalars.Count > 0)
         {
             var summary = new MemoryStream();
@@ -50,6 +56,7 @@ public sealed record TfEvent(double WallTime, long Step, string? FileVersion, IR
         long step = 0;
         string? version = null;
         var scalars = new List<TfScalar>();
+        bool start = false;
         var r = new Reader(data);
         while (!r.End)
         {
@@ -60,10 +67,11 @@ public sealed record TfEvent(double WallTime, long Step, string? FileVersion, IR
                 case (2, 0): step = (long)r.Varint(); break;
                 case (3, 2): version = Encoding.UTF8.GetString(r.Bytes()); break;
                 case (5, 2): DecodeSummary(r.Bytes(), scalars); break;
+                case (6, 2): start = r.Bytes().SequenceEqual((ReadOnlySpan<byte>)[0x08, 0x01]); break;
                 default: r.Skip(wire); break;
             }
         }
-        return new TfEvent(wall, step, version, scalars);
+        return new TfEvent(wall, step, version, scalars) { SessionStart = start };
     }
 
     private static void DecodeSummary(ReadOnlySpan<byte> data, List<TfScalar> into)

@@ -10,6 +10,17 @@ public sealed class ProgressCsv
 
     public IReadOnlyList<string> Columns { get; private init; } = [];
 
+    private void DropFrom(double step)
+    {
+        foreach (var (steps, values) in _series.Values)
+        {
+            int keep = steps.Count;
+            while (keep > 0 && steps[keep - 1] >= step) keep--;
+            steps.RemoveRange(keep, steps.Count - keep);
+            values.RemoveRange(keep, values.Count - keep);
+        }
+    }
+
     public static ProgressCsv Read(string path)
     {
         if (!File.Exists(path)) throw new CliUsageException($"'{path}' does not exist.");
@@ -22,11 +33,16 @@ public sealed class ProgressCsv
         var csv = new ProgressCsv { Columns = cols };
         foreach (var c in cols) csv._series[c] = ([], []);
         string? line;
+        double lastStep = double.NegativeInfinity;
         while ((line = reader.ReadLine()) is not null)
         {
             var cells = CsvMetricsSink.SplitCsvLine(line);
             if (cells.Count <= stepCol || !double.TryParse(cells[stepCol], NumberStyles.Float, CultureInfo.InvariantCulture, out double step))
                 continue; // a partial last line of a run still writing
+            // Steps going back mean a run resumed from a checkpoint without trimming what was logged after it
+            // (files written before resume trimmed them): the later, resumed rows replace the earlier ones.
+            if (step < lastStep) csv.DropFrom(step);
+            lastStep = step;
             for (int i = 0; i < Math.Min(cells.Count, cols.Count); i++)
             {
                 if (i == stepCol || cells[i].Length == 0) continue;

@@ -24,6 +24,13 @@ public sealed class RunDirectory
     public string VideosDir => Path.Combine(Root, "videos");
     public string LearningCurvePath => Path.Combine(PlotsDir, "learning_curve.png");
 
+    /// <summary>The best-by-evaluation checkpoint (a full checkpoint; its eval.json says when and how good).</summary>
+    public string BestCheckpointDir => Path.Combine(CheckpointsDir, BestCheckpointName);
+    public const string BestCheckpointName = "best";
+
+    /// <summary>Whether the folder exists yet (a planned run is created only when training starts).</summary>
+    public bool Exists => Directory.Exists(Root);
+
     /// <summary>Where the checkpoint of <paramref name="globalStep"/> goes (zero-padded so names sort by step).</summary>
     public string CheckpointPath(long globalStep) =>
         Path.Combine(CheckpointsDir, "step_" + globalStep.ToString("D10", CultureInfo.InvariantCulture));
@@ -35,21 +42,28 @@ public sealed class RunDirectory
     /// <summary>Creates a new run folder under <paramref name="parent"/>; a clash (same second) gets a -2, -3 suffix.</summary>
     public static RunDirectory Create(string parent, string envId, ulong seed, DateTime time, string algo = "ppo")
     {
-        string name = FormatName(envId, algo, seed, time);
-        string root = Path.Combine(parent, name);
-        for (int i = 2; Directory.Exists(root); i++) root = Path.Combine(parent, $"{name}-{i}");
-        var run = new RunDirectory(root);
+        var run = Plan(parent, envId, seed, time, algo);
         run.EnsureLayout();
         return run;
     }
 
-    /// <summary>Opens an existing run folder (for resume, eval, plot) and adds any missing subfolder.</summary>
+    /// <summary>
+    /// Chooses a new run folder's name without creating anything, so a command can check all its input first and
+    /// leave nothing behind when it refuses (<see cref="EnsureLayout"/> creates it).
+    /// </summary>
+    public static RunDirectory Plan(string parent, string envId, ulong seed, DateTime time, string algo = "ppo")
+    {
+        string name = FormatName(envId, algo, seed, time);
+        string root = Path.Combine(parent, name);
+        for (int i = 2; Directory.Exists(root); i++) root = Path.Combine(parent, $"{name}-{i}");
+        return new RunDirectory(root);
+    }
+
+    /// <summary>Opens an existing run folder (for resume, eval, plot); <see cref="EnsureLayout"/> adds missing subfolders.</summary>
     public static RunDirectory Open(string root)
     {
         if (!Directory.Exists(root)) throw new CliUsageException($"run directory '{root}' does not exist.");
-        var run = new RunDirectory(root);
-        run.EnsureLayout();
-        return run;
+        return new RunDirectory(root);
     }
 
     /// <summary>A run folder is recognised by its checkpoints/ folder or its config.yaml.</summary>
@@ -90,24 +104,70 @@ public sealed class RunDirectory
     }
 
     /// <summary>
-    /// Interprets --resume: a run folder (its latest checkpoint; training continues in that folder), or a
-    /// checkpoint folder (or a file in one). A checkpoint inside some run's checkpoints/ continues that run;
-    /// a stand-alone checkpoint starts a new run folder.
+    /// Interprets --resume or eval's argument: a run folder (its newest valid checkpoint, falling back past damaged
+    /// ones with a note on <paramref name="log"/>), or a checkpoint folder (or a file in one), verified. A checkpoint
+    /// inside some run's checkpoints/ belongs to that run; a stand-alone checkpoint has none.
     /// </summary>
-    public static ResumeTarget ResolveResume(string path, string what = "--resume")
+    public static ResumeTarget ResolveResume(string path, string what = "--resume", TextWriter? log = null)
     {
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full)) full = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(full)) throw new CliUsageException($"{what}: '{path}' does not exist.");
-        if (LooksLikeRun(full))
+        var (checkpoint, run) = CheckpointCatalog.Resolve(path, log ?? Console.Error, what);
+        return new ResumeTarget(checkpoint.Dir, run);
+    }
+
+    /// <summary>
+    /// Before a run continues from the checkpoint of <paramref name="step"/>: its checkpoints of later steps (a
+    /// timeline being abandoned, or ones found damaged) are renamed to hidden <c>.superseded-*</c> folders, so
+    /// loaders and pruning see only the resumed timeline; nothing is deleted. Returns the moved folders' names.
+    /// </summary>
+    public IReadOnlyList<string> SupersedeCheckpointsAfter(long step)
+    {
+        var moved = new List<string>();
+        foreach (var (s, dir) in Checkpoints(Root))
         {
-            string ckpt = FindLatestCheckpoint(full)
-                ?? throw new CliUsageException($"{what}: run directory '{path}' has no checkpoint yet.");
-            return new ResumeTarget(ckpt, full);
+            if (s <= step) continue;
+            string name = Path.GetFileName(dir);
+            Directory.Move(dir, Path.Combine(CheckpointsDir, $".superseded-{name}-{Guid.NewGuid():N}"));
+            moved.Add(name);
         }
-        var parent = Directory.GetParent(full);
-        string? run = parent is { Name: "checkpoints" } && parent.Parent is not null ? parent.Parent.FullName : null;
-        return new ResumeTarget(full, run);
+        if (moved.Count > 0) ControlRL.Core.Checkpoints.Durable.SyncDirectory(CheckpointsDir);
+        return moved;
+    }
+
+    /// <summary>
+    /// Deletes all but the newest <paramref name="keep"/> step checkpoints (0 keeps all); the best-by-eval one has
+    /// no step in its name and is never touched. Each is renamed to a hidden name first, so a crash midway never
+    /// leaves a half-deleted folder under a checkpoint's name. Returns the deleted folders.
+    /// </summary>
+    public IReadOnlyList<string> PruneCheckpoints(int keep)
+    {
+        if (keep <= 0) return [];
+        var all = Checkpoints(Root);
+        var deleted = new List<string>();
+        foreach (var (_, dir) in all.Take(Math.Max(0, all.Count - keep)))
+        {
+            string doomed = Path.Combine(CheckpointsDir, $".{Path.GetFileName(dir)}.deleting-{Guid.NewGuid():N}");
+            try
+            {
+                Directory.Move(dir, doomed);
+                Directory.Delete(doomed, recursive: true);
+                deleted.Add(dir);
+            }
+            catch (IOException)
+            {
+                // Best effort: a leftover hidden folder is ignored by every loader and removed next time.
+            }
+        }
+        foreach (string leftover in Directory.EnumerateDirectories(CheckpointsDir, ".*.deleting-*"))
+        {
+            try
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return deleted;
     }
 
     /// <summary>The step number in a checkpoint folder's name (step_0000065536 → 65536); -1 when it has none.</summary>

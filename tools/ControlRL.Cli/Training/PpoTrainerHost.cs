@@ -1,15 +1,22 @@
+using System.Diagnostics;
+using System.Globalization;
 using ControlRL.Cli.Curriculum;
 using ControlRL.Cli.Hosting;
 using ControlRL.Cli.Plotting;
 using ControlRL.Core.Vector;
-using ControlRL.Learning.Curricula;
 using ControlRL.Learning.Checkpoints;
+using ControlRL.Learning.Curricula;
+using ControlRL.Learning.Evaluation;
 using ControlRL.Learning.Ppo;
+using ControlRL.Learning.Training;
 using TorchSharp;
 
 namespace ControlRL.Cli.Training;
 
-/// <summary>Runs <see cref="PpoTrainer"/> for <c>controlrl train</c>: logging, progress, checkpoints, resume, Ctrl+C.</summary>
+/// <summary>
+/// Runs <see cref="PpoTrainer"/> for <c>controlrl train</c>: resume, logging, progress, evaluation during training,
+/// checkpoints (by updates, by time, the best by evaluation), Ctrl+C / SIGTERM and the closing summary.
+/// </summary>
 public sealed class PpoTrainerHost : ITrainerHost
 {
     public int Train(TrainRequest request, CancellationToken cancellationToken)
@@ -22,38 +29,68 @@ public sealed class PpoTrainerHost : ITrainerHost
         using var env = BuildEnv(request, cfg);
         using var policy = PolicyFactory.Create(env.Spec, cfg);
         using var trainer = new PpoTrainer(cfg, env, policy);
+        CheckpointMeta? resumed = null;
         if (request.ResumeCheckpoint is { } ckpt)
         {
             try
             {
+                resumed = PpoCheckpoint.ReadMeta(ckpt);
                 PpoCheckpoint.Restore(trainer, ckpt);
             }
             catch (InvalidDataException e)
             {
                 throw new CliUsageException(e.Message);
             }
-            request.Log.WriteLine($"resumed at update {trainer.Update}, step {trainer.GlobalStep}");
-            request.Progress.StartAt(trainer.GlobalStep);
+            if (trainer.Finished) return NothingLeft(request, trainer, resumed);
         }
 
-        string? lastSaved = null;
-        void Save(PpoTrainer t)
+        request.Begin();
+        var run = request.Run;
+        if (resumed is not null)
         {
-            string dir = request.Run.CheckpointPath(t.GlobalStep);
-            PpoCheckpoint.Save(t, dir);
-            lastSaved = dir;
+            request.Log.WriteLine($"resumed at update {trainer.Update}, step {trainer.GlobalStep:N0}");
+            request.Progress.StartAt(trainer.GlobalStep);
         }
+        var clock = Stopwatch.StartNew();
+        long startStep = trainer.GlobalStep;
+        var checkpoints = new CheckpointSchedule(run, cfg, (dir, extra) => PpoCheckpoint.Save(trainer, dir, extra));
+        using var evaluation = new TrainingEvaluation(request.Envs, cfg);
+        if (resumed is not null && CheckpointSchedule.ReadBest(run) is { } best) evaluation.RestoreBest(best.MeanReturn, best.Step);
+
+        void Evaluate()
+        {
+            var (result, newBest) = evaluation.Evaluate(env, trainer.Policy, trainer.GlobalStep, cancellationToken);
+            if (result.Returns.Count == 0) return; // interrupted before an episode finished
+            long step = trainer.GlobalStep;
+            request.Metrics.Scalar("eval/mean_return", result.MeanReturn, step);
+            request.Metrics.Scalar("eval/std_return", result.StdReturn, step);
+            request.Metrics.Scalar("eval/mean_length", result.MeanLength, step);
+            foreach (var (name, values) in result.Info)
+                if (values.Count > 0) request.Metrics.Scalar("eval/info/" + name, values.Average(), step);
+            request.Metrics.Flush();
+            request.Progress.Message(string.Create(CultureInfo.InvariantCulture,
+                $"eval at step {step:N0}: return {result.MeanReturn:0.00} ± {result.StdReturn:0.00} over {result.Returns.Count} episodes{(newBest ? " (new best)" : "")}"));
+            if (newBest) checkpoints.SaveBest(step, result);
+        }
+
         var curriculumLog = env.Find<CurriculumWrapper>() is { } curriculum
-            ? new CurriculumLog(curriculum, request.Run.Root, () => trainer.GlobalStep)
+            ? new CurriculumLog(curriculum, run.Root, () => trainer.GlobalStep)
             : null;
+        long previousStep = trainer.GlobalStep;
         trainer.Scalar += request.Metrics.Scalar;
         trainer.Progress += p =>
         {
             request.Progress.Update(p.GlobalStep, p.RecentReturn);
             request.Metrics.Flush();
             curriculumLog?.WriteUpdate();
+            if (request.LoggingFailure() is null && evaluation.Enabled && TrainingEvaluation.Crossed(previousStep, p.GlobalStep, cfg.EvalEvery))
+                Evaluate();
+            previousStep = p.GlobalStep;
+            if (checkpoints.TimeDue && !trainer.Finished) checkpoints.Save(trainer.GlobalStep);
         };
-        trainer.CheckpointDue += Save;
+        // Stop after this update when the logs cannot be written or the eval target is reached; the end below checkpoints.
+        trainer.Callbacks.Add(new StopWhen(() => request.LoggingFailure() is not null || evaluation.ReachedStopReward));
+        trainer.CheckpointDue += t => checkpoints.Save(t.GlobalStep);
         try
         {
             trainer.Train(cancellationToken);
@@ -67,14 +104,66 @@ public sealed class PpoTrainerHost : ITrainerHost
             }
         }
 
-        if (cancellationToken.IsCancellationRequested && trainer.Update < cfg.NumUpdates)
+        bool interrupted = cancellationToken.IsCancellationRequested && !trainer.Finished;
+        var loggingFailure = request.LoggingFailure();
+        if (!interrupted && loggingFailure is null && evaluation.Enabled && evaluation.LastStep != trainer.GlobalStep && !evaluation.ReachedStopReward)
+            Evaluate();
+        string? checkpoint = null;
+        string? checkpointError = null;
+        try
         {
-            Save(trainer);
-            request.Log.WriteLine($"interrupted at step {trainer.GlobalStep}; checkpoint written, resume with --resume {request.Run.Root}");
+            checkpoint = trainer.GlobalStep > startStep || resumed is null ? checkpoints.Save(trainer.GlobalStep) : request.ResumeCheckpoint;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            checkpointError = e.Message;
+        }
+
+        request.Progress.Finish();
+        new TrainSummary
+        {
+            Run = run,
+            Steps = trainer.GlobalStep,
+            TotalTimesteps = cfg.TotalTimesteps,
+            StepsThisCall = trainer.GlobalStep - startStep,
+            Elapsed = clock.Elapsed,
+            TrainingReturn = trainer.RecentReturn,
+            FinalEval = evaluation.Last,
+            FinalEvalStep = evaluation.LastStep,
+            BestReturn = evaluation.BestReturn,
+            BestStep = evaluation.BestStep,
+            Checkpoint = checkpoint,
+            StoppedEarly = evaluation.ReachedStopReward ? cfg.EvalStopReward : null,
+        }.Write(request.Log);
+
+        if (loggingFailure is not null)
+        {
+            string saved = checkpoint is not null ? $"checkpoint written to {checkpoint}" : $"no checkpoint could be written either ({checkpointError})";
+            throw new IOException($"writing the run's logs failed at step {trainer.GlobalStep:N0} ({loggingFailure.Message}); training stopped, {saved}. Free space and resume with --resume {run.Root}", loggingFailure);
+        }
+        if (checkpointError is not null)
+            throw new IOException($"the final checkpoint could not be written ({checkpointError}); the newest earlier one is {checkpoints.LastDir ?? request.ResumeCheckpoint ?? "none"}.");
+        if (interrupted)
+        {
+            request.Log.WriteLine($"interrupted at step {trainer.GlobalStep:N0}; checkpoint written, resume with --resume {run.Root}");
             return ExitCodes.Interrupted;
         }
-        if (lastSaved is not null) request.Log.WriteLine($"checkpoint: {lastSaved}");
-        return 0;
+        return ExitCodes.Ok;
+    }
+
+    // A resumed run with no whole update left: finished (nothing to do) or a budget too small for the batch shape.
+    private static int NothingLeft(TrainRequest request, PpoTrainer trainer, CheckpointMeta resumed)
+    {
+        var cfg = trainer.Config;
+        long done = trainer.GlobalStep, total = cfg.TotalTimesteps;
+        if (total == resumed.Config.TotalTimesteps || total <= done)
+        {
+            request.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"run already finished: {done:N0} of total_timesteps {total:N0} steps trained (one more update needs {cfg.BatchSize:N0}). Nothing to do; raise --total-timesteps to train further."));
+            return ExitCodes.Ok;
+        }
+        throw new CliUsageException(string.Create(CultureInfo.InvariantCulture,
+            $"--resume: {total - done:N0} steps are left of total_timesteps {total:N0}, but one update takes num_envs x num_steps = {cfg.NumEnvs} x {cfg.NumSteps} = {cfg.BatchSize:N0}; set --total-timesteps to at least {done + cfg.BatchSize:N0} or use a smaller batch."));
     }
 
     // A curriculum on an env without task parameters is the user's input error, not a crash.
@@ -103,5 +192,10 @@ public sealed class PpoTrainerHost : ITrainerHost
         {
             request.Log.WriteLine($"note: no curriculum plot drawn: {e.Message}");
         }
+    }
+
+    private sealed class StopWhen(Func<bool> stop) : TrainerCallback
+    {
+        public override bool OnUpdate(in TrainerState state) => !stop();
     }
 }
