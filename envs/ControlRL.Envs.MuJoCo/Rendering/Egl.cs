@@ -87,27 +87,30 @@ internal static unsafe class Egl
         }
     }
 
-    private static string? Initialize()
+    /// <summary>Loads the first of <paramref name="candidates"/>; on failure returns why, naming the packages.</summary>
+    internal static string? LoadLibrary(IReadOnlyList<string> candidates, out IntPtr lib)
     {
-        IntPtr lib = IntPtr.Zero;
         var loadErrors = new List<string>();
-        foreach (string name in Candidates)
+        foreach (string name in candidates)
         {
             try
             {
                 lib = NativeLibrary.Load(name);
-                break;
+                return null;
             }
             catch (DllNotFoundException e)
             {
                 loadErrors.Add(e.Message);
             }
         }
-        if (lib == IntPtr.Zero)
-        {
-            return $"MuJoCo offscreen rendering needs EGL, but {string.Join(" / ", Candidates)} could not be loaded " +
-                   $"({string.Join("; ", loadErrors)}). Install the Debian packages {Packages} (tools/setup.sh does).";
-        }
+        lib = IntPtr.Zero;
+        return $"MuJoCo offscreen rendering needs EGL, but {string.Join(" / ", candidates)} could not be loaded " +
+               $"({string.Join("; ", loadErrors)}). Install the Debian packages {Packages} (tools/setup.sh does).";
+    }
+
+    private static string? Initialize()
+    {
+        if (LoadLibrary(Candidates, out IntPtr lib) is { } loadFailure) return loadFailure;
 
         try
         {

@@ -346,3 +346,26 @@ public class RenderingTests
         }
     }
 }
+
+public class RenderLayoutTests
+{
+    [Fact]
+    public void MjrRectPassedByValueHasTheGeneratedLayout()
+    {
+        Assert.Equal(MjLayout.Render.SizeOfRect, System.Runtime.CompilerServices.Unsafe.SizeOf<MjrRect>());
+        Assert.Equal(MjLayout.Render.RectLeft, (int)System.Runtime.InteropServices.Marshal.OffsetOf<MjrRect>(nameof(MjrRect.Left)));
+        Assert.Equal(MjLayout.Render.RectBottom, (int)System.Runtime.InteropServices.Marshal.OffsetOf<MjrRect>(nameof(MjrRect.Bottom)));
+        Assert.Equal(MjLayout.Render.RectWidth, (int)System.Runtime.InteropServices.Marshal.OffsetOf<MjrRect>(nameof(MjrRect.Width)));
+        Assert.Equal(MjLayout.Render.RectHeight, (int)System.Runtime.InteropServices.Marshal.OffsetOf<MjrRect>(nameof(MjrRect.Height)));
+    }
+
+    [Fact]
+    public void MissingLibEglIsReportedWithThePackagesToInstall()
+    {
+        string? failure = Egl.LoadLibrary(["libEGL-missing.so.9"], out IntPtr handle);
+        Assert.Equal(IntPtr.Zero, handle);
+        Assert.NotNull(failure);
+        Assert.Contains("libEGL-missing.so.9", failure);
+        Assert.Contains("libegl1 libegl-mesa0 libgl1-mesa-dri", failure);
+    }
+}
