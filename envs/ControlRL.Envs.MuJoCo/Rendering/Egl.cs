@@ -96,6 +96,7 @@ internal static unsafe class Egl
             try
             {
                 lib = NativeLibrary.Load(name);
+                PromoteToGlobalScope(name);
                 return null;
             }
             catch (DllNotFoundException e)
@@ -106,6 +107,22 @@ internal static unsafe class Egl
         lib = IntPtr.Zero;
         return $"MuJoCo offscreen rendering needs EGL, but {string.Join(" / ", candidates)} could not be loaded " +
                $"({string.Join("; ", loadErrors)}). Install the Debian packages {Packages} (tools/setup.sh does).";
+    }
+
+    // MuJoCo's loader first looks for eglGetProcAddress in the global scope and only then walks the loaded
+    // libraries for the first GL platform one (glad.c, mjGlad_open_gl). NativeLibrary loads with RTLD_LOCAL;
+    // reopening with RTLD_NOLOAD | RTLD_GLOBAL makes libEGL's symbols global, so MuJoCo takes EGL even if some
+    // other component has loaded a GLX library. Best effort: without it the walk finds libEGL anyway.
+    private static void PromoteToGlobalScope(string name)
+    {
+        const int RTLD_NOW = 0x2, RTLD_NOLOAD = 0x4, RTLD_GLOBAL = 0x100;
+        if (!NativeLibrary.TryLoad("libc.so.6", out IntPtr libc) || !NativeLibrary.TryGetExport(libc, "dlopen", out IntPtr dlopen))
+            return;
+        byte* ascii = stackalloc byte[name.Length + 1];
+        for (int i = 0; i < name.Length; i++) ascii[i] = (byte)name[i];
+        ascii[name.Length] = 0;
+        // The extra reference is kept for the life of the process, as the library itself is.
+        _ = ((delegate* unmanaged[Cdecl]<byte*, int, IntPtr>)dlopen)(ascii, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
     }
 
     private static string? Initialize()
