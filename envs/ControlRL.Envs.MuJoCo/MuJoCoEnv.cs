@@ -17,7 +17,7 @@ namespace ControlRL.Envs.MuJoCo;
 /// registry's time limit does. A step that diverges (MuJoCo reports bad qpos/qvel/qacc, or a state turns
 /// non-finite) throws <see cref="SimulatorException"/> instead of continuing from MuJoCo's silent auto-reset.
 /// </remarks>
-public abstract class MuJoCoEnv : IEnv
+public abstract partial class MuJoCoEnv : IEnv
 {
     /// <summary>Gymnasium registers every v5 locomotion task with this episode length.</summary>
     public const int DefaultMaxEpisodeSteps = 1000;
@@ -30,6 +30,7 @@ public abstract class MuJoCoEnv : IEnv
     private readonly double[] _initQvel;
     private long _steps;
     private bool _needsReset = true;
+    private bool _hasState;
     private bool _disposed;
 
     /// <param name="id">Registry id, used in error messages and the spec.</param>
@@ -143,6 +144,7 @@ public abstract class MuJoCoEnv : IEnv
     {
         Data.Forward();
         Data.ClearWarnings();
+        _hasState = true;
         _steps = 0;
         _needsReset = false;
         WriteObservation(observation);
@@ -306,6 +308,7 @@ public abstract class MuJoCoEnv : IEnv
     {
         if (_disposed) return;
         _disposed = true;
+        DisposeRenderer();
         Data.Dispose();
         Model.Dispose();
         GC.SuppressFinalize(this);

@@ -619,6 +619,59 @@ internal static unsafe class MjLayout
         public const int mjINT_IMPLICIT = 2;
     }
 
+    /// <summary>Sizes, field offsets and enum values used by the offscreen renderer (mjvisualize.h, mjrender.h).</summary>
+    public static class Render
+    {
+        public const int SizeOfScene = 8656;
+        public const int SizeOfCamera = 64;
+        public const int SizeOfOption = 68;
+        public const int SizeOfPerturb = 104;
+        public const int SizeOfContext = 2304;
+        public const int SizeOfRect = 16;
+        // mjModel.vis / mjModel.stat
+        public const int ModelOffWidth = 496;
+        public const int ModelOffHeight = 500;
+        public const int ModelOffSamples = 508;
+        public const int ModelShadowSize = 504;
+        public const int ModelStatExtent = 1056;
+        // mjvCamera
+        public const int CameraType = 0;
+        public const int CameraFixedCamId = 4;
+        public const int CameraTrackBodyId = 8;
+        public const int CameraLookAt = 16;
+        public const int CameraDistance = 40;
+        public const int CameraAzimuth = 48;
+        public const int CameraElevation = 56;
+        // mjvScene
+        public const int SceneMaxGeom = 0;
+        public const int SceneNGeom = 4;
+        public const int SceneFlags = 8628;
+        // mjrContext
+        public const int ContextShadowSize = 36;
+        public const int ContextOffWidth = 40;
+        public const int ContextOffHeight = 44;
+        public const int ContextOffSamples = 48;
+        public const int ContextOffFBO = 176;
+        public const int ContextCurrentBuffer = 2300;
+        // mjrRect
+        public const int RectLeft = 0;
+        public const int RectBottom = 4;
+        public const int RectWidth = 8;
+        public const int RectHeight = 12;
+        // mjtCamera, mjtFramebuffer, mjtCatBit, mjtFontScale, mjtRndFlag
+        public const int mjCAMERA_FREE = 0;
+        public const int mjCAMERA_TRACKING = 1;
+        public const int mjCAMERA_FIXED = 2;
+        public const int mjFB_WINDOW = 0;
+        public const int mjFB_OFFSCREEN = 1;
+        public const int mjCAT_ALL = 7;
+        public const int mjFONTSCALE_150 = 150;
+        public const int mjRND_SHADOW = 0;
+        public const int mjRND_REFLECTION = 2;
+        public const int mjRND_SKYBOX = 4;
+        public const int mjNRNDFLAG = 10;
+    }
+
     /// <summary>Typed views of the mjModel arrays; lengths from the mjModel size fields.</summary>
     public static class ModelArray
     {

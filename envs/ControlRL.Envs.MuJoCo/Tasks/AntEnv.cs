@@ -1,5 +1,6 @@
 using ControlRL.Core.Random;
 using ControlRL.Envs.MuJoCo.Native;
+using ControlRL.Envs.MuJoCo.Rendering;
 
 namespace ControlRL.Envs.MuJoCo.Tasks;
 
@@ -86,4 +87,9 @@ public sealed class AntEnv : MuJoCoEnv
         // Row 0 of cfrc_ext is the world body; it is left out.
         CopyClipped(Data.CfrcExt[6..], observation[n..], -ContactForceLimit, ContactForceLimit);
     }
+
+    /// <summary>DEFAULT_CAMERA_CONFIG of gymnasium/envs/mujoco/ant_v5.py (used by the free camera).</summary>
+    public static readonly MuJoCoCameraConfig GymnasiumCameraConfig = new() { Distance = 4.0 };
+
+    public override MuJoCoCameraConfig DefaultCameraConfig => GymnasiumCameraConfig;
 }

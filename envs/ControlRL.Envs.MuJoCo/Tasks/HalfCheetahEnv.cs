@@ -1,4 +1,5 @@
 using ControlRL.Core.Random;
+using ControlRL.Envs.MuJoCo.Rendering;
 
 namespace ControlRL.Envs.MuJoCo.Tasks;
 
@@ -50,4 +51,9 @@ public sealed class HalfCheetahEnv : MuJoCoEnv
         int n = Copy(Data.Qpos[1..], observation);
         Copy(Data.Qvel, observation[n..]);
     }
+
+    /// <summary>DEFAULT_CAMERA_CONFIG of gymnasium/envs/mujoco/half_cheetah_v5.py (used by the free camera).</summary>
+    public static readonly MuJoCoCameraConfig GymnasiumCameraConfig = new() { Distance = 4.0 };
+
+    public override MuJoCoCameraConfig DefaultCameraConfig => GymnasiumCameraConfig;
 }

@@ -1,3 +1,5 @@
+using ControlRL.Envs.MuJoCo.Rendering;
+
 namespace ControlRL.Envs.MuJoCo.Tasks;
 
 /// <summary>
@@ -33,4 +35,9 @@ public sealed class HopperEnv : PlanarWalkerEnv
             return z > HealthyZMin && z < double.PositiveInfinity && angle > -HealthyAngleLimit && angle < HealthyAngleLimit;
         }
     }
+
+    /// <summary>DEFAULT_CAMERA_CONFIG of gymnasium/envs/mujoco/hopper_v5.py (used by the free camera).</summary>
+    public static readonly MuJoCoCameraConfig GymnasiumCameraConfig = new() { TrackBodyId = 2, Distance = 3.0, LookAt = (0.0, 0.0, 1.15), Elevation = -20.0 };
+
+    public override MuJoCoCameraConfig DefaultCameraConfig => GymnasiumCameraConfig;
 }

@@ -1,4 +1,5 @@
 using ControlRL.Core.Random;
+using ControlRL.Envs.MuJoCo.Rendering;
 
 namespace ControlRL.Envs.MuJoCo.Tasks;
 
@@ -99,4 +100,9 @@ public sealed class HumanoidEnv : MuJoCoEnv
         n += Copy(Data.QfrcActuator[6..], observation[n..]);
         Copy(Data.CfrcExt[6..], observation[n..]);
     }
+
+    /// <summary>DEFAULT_CAMERA_CONFIG of gymnasium/envs/mujoco/humanoid_v5.py (used by the free camera).</summary>
+    public static readonly MuJoCoCameraConfig GymnasiumCameraConfig = new() { TrackBodyId = 1, Distance = 4.0, LookAt = (0.0, 0.0, 2.0), Elevation = -20.0 };
+
+    public override MuJoCoCameraConfig DefaultCameraConfig => GymnasiumCameraConfig;
 }

@@ -1,4 +1,5 @@
 using ControlRL.Core.Random;
+using ControlRL.Envs.MuJoCo.Rendering;
 
 namespace ControlRL.Envs.MuJoCo.Tasks;
 
@@ -44,4 +45,9 @@ public sealed class InvertedPendulumEnv : MuJoCoEnv
         int n = Copy(Data.Qpos, observation);
         Copy(Data.Qvel, observation[n..]);
     }
+
+    /// <summary>DEFAULT_CAMERA_CONFIG of gymnasium/envs/mujoco/inverted_pendulum_v5.py (used by the free camera).</summary>
+    public static readonly MuJoCoCameraConfig GymnasiumCameraConfig = new() { TrackBodyId = 0, Distance = 2.04 };
+
+    public override MuJoCoCameraConfig DefaultCameraConfig => GymnasiumCameraConfig;
 }

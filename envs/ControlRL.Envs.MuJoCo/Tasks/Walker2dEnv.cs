@@ -1,3 +1,5 @@
+using ControlRL.Envs.MuJoCo.Rendering;
+
 namespace ControlRL.Envs.MuJoCo.Tasks;
 
 /// <summary>
@@ -26,4 +28,9 @@ public sealed class Walker2dEnv : PlanarWalkerEnv
             return z > HealthyZMin && z < HealthyZMax && angle > -HealthyAngleLimit && angle < HealthyAngleLimit;
         }
     }
+
+    /// <summary>DEFAULT_CAMERA_CONFIG of gymnasium/envs/mujoco/walker2d_v5.py (used by the free camera).</summary>
+    public static readonly MuJoCoCameraConfig GymnasiumCameraConfig = new() { TrackBodyId = 2, Distance = 4.0, LookAt = (0.0, 0.0, 1.15), Elevation = -20.0 };
+
+    public override MuJoCoCameraConfig DefaultCameraConfig => GymnasiumCameraConfig;
 }

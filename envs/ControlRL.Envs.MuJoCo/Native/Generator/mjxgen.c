@@ -1,5 +1,5 @@
-// Prints Native/MjLayout.g.cs: the byte layout of mjModel/mjData as seen by the C compiler for the installed
-// MuJoCo headers. Everything comes from the X-macros in mjxmacro.h plus offsetof/sizeof, so the C# side never
+// Prints Native/MjLayout.g.cs: the byte layout of mjModel/mjData (and of the visualization/rendering structs
+// the offscreen renderer passes to mjv_*/mjr_*) as seen by the C compiler for the installed MuJoCo headers. Everything comes from the X-macros in mjxmacro.h plus offsetof/sizeof, so the C# side never
 // restates a struct layout by hand. Run through tools/gen-mujoco-layout.sh; the output is checked in and a test
 // regenerates it and compares byte for byte.
 #include <stddef.h>
@@ -305,6 +305,39 @@ int main(void) {
   printf("    /// <summary>mjtIntegrator values (mjmodel.h).</summary>\n");
   printf("    public static class Integrator\n    {\n");
   E(mjINT_EULER) E(mjINT_RK4) E(mjINT_IMPLICIT)
+  printf("    }\n\n");
+
+  // Offscreen rendering (mjvisualize.h, mjrender.h): the structs are allocated as opaque blocks of these sizes
+  // and only the fields below are touched from C#.
+  printf("    /// <summary>Sizes, field offsets and enum values used by the offscreen renderer (mjvisualize.h, mjrender.h).</summary>\n");
+  printf("    public static class Render\n    {\n");
+#define SZ(name, type) printf("        public const int SizeOf%s = %zu;\n", #name, sizeof(type));
+  SZ(Scene, mjvScene) SZ(Camera, mjvCamera) SZ(Option, mjvOption) SZ(Perturb, mjvPerturb) SZ(Context, mjrContext)
+  SZ(Rect, mjrRect)
+#undef SZ
+#define OFF(name, type, field) printf("        public const int %s = %zu;\n", #name, offsetof(type, field));
+  printf("        // mjModel.vis / mjModel.stat\n");
+  OFF(ModelOffWidth, mjModel, vis.global.offwidth) OFF(ModelOffHeight, mjModel, vis.global.offheight)
+  OFF(ModelOffSamples, mjModel, vis.quality.offsamples) OFF(ModelShadowSize, mjModel, vis.quality.shadowsize)
+  OFF(ModelStatExtent, mjModel, stat.extent)
+  printf("        // mjvCamera\n");
+  OFF(CameraType, mjvCamera, type) OFF(CameraFixedCamId, mjvCamera, fixedcamid)
+  OFF(CameraTrackBodyId, mjvCamera, trackbodyid) OFF(CameraLookAt, mjvCamera, lookat)
+  OFF(CameraDistance, mjvCamera, distance) OFF(CameraAzimuth, mjvCamera, azimuth)
+  OFF(CameraElevation, mjvCamera, elevation)
+  printf("        // mjvScene\n");
+  OFF(SceneMaxGeom, mjvScene, maxgeom) OFF(SceneNGeom, mjvScene, ngeom) OFF(SceneFlags, mjvScene, flags)
+  printf("        // mjrContext\n");
+  OFF(ContextShadowSize, mjrContext, shadowSize) OFF(ContextOffWidth, mjrContext, offWidth)
+  OFF(ContextOffHeight, mjrContext, offHeight) OFF(ContextOffSamples, mjrContext, offSamples)
+  OFF(ContextOffFBO, mjrContext, offFBO) OFF(ContextCurrentBuffer, mjrContext, currentBuffer)
+  printf("        // mjrRect\n");
+  OFF(RectLeft, mjrRect, left) OFF(RectBottom, mjrRect, bottom) OFF(RectWidth, mjrRect, width)
+  OFF(RectHeight, mjrRect, height)
+#undef OFF
+  printf("        // mjtCamera, mjtFramebuffer, mjtCatBit, mjtFontScale, mjtRndFlag\n");
+  E(mjCAMERA_FREE) E(mjCAMERA_TRACKING) E(mjCAMERA_FIXED) E(mjFB_WINDOW) E(mjFB_OFFSCREEN) E(mjCAT_ALL)
+  E(mjFONTSCALE_150) E(mjRND_SHADOW) E(mjRND_REFLECTION) E(mjRND_SKYBOX) E(mjNRNDFLAG)
   printf("    }\n\n");
 #undef E
 
