@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
 using System.Security.Cryptography;
 using ControlRL.Core.Envs;
 using ControlRL.Core.Random;
@@ -7,7 +9,7 @@ using ControlRL.Envs.Box2D.CarRacing;
 namespace ControlRL.Envs.Box2D.Tests;
 
 /// <summary>Video frames (IRenderable) of the walkers and of CarRacing.</summary>
-public class RenderTests
+public class RenderTests(ITestOutputHelper output)
 {
     private static (byte R, byte G, byte B) Pixel(byte[] frame, int width, int row, int col)
     {
@@ -140,6 +142,34 @@ public class RenderTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int t = 0; t < 100; t++) env.Render(frame);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void WalkerRenderThroughput()
+    {
+        using var env = new BipedalWalkerEnv(hardcore: true);
+        var obs = new float[24];
+        var terms = new float[3];
+        var frame = new byte[600 * 400 * 3];
+        var rng = new Rng(5);
+        var action = new float[4];
+        env.Reset(obs, 8);
+        for (int t = 0; t < 20; t++) env.Render(frame);
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        int n = 0;
+        while (sw.ElapsedMilliseconds < 1000)
+        {
+            // A frame every 10 steps: the walker moves through its terrain while only drawing is timed in bulk.
+            for (int i = 0; i < 4; i++) action[i] = (float)rng.Uniform(-1, 1);
+            if (n % 10 == 0 && env.Step(action, obs, terms).Terminated) env.Reset(obs);
+            env.Render(frame);
+            n++;
+        }
+        double rate = n / sw.Elapsed.TotalSeconds;
+        double cpuRate = n / (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        output.WriteLine($"BipedalWalkerHardcore-v3 600x400: {rate:F0} frames/s wall, {cpuRate:F0} frames per CPU second");
+        Assert.True(rate > 50, $"{rate:F0} frames/s");
     }
 
     /// <summary>The trajectory hash of <see cref="WalkerTestSupport.TrajectoryHash"/> with a frame rendered after
