@@ -96,7 +96,7 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
                 }
             }
         }
-        if (video is not null)
+        if (video is { FrameCount: > 0 }) // none when interrupted before the first reset: no file
         {
             video.Complete();
             request.Log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
