@@ -82,6 +82,20 @@ public sealed class ParameterizedWalkerEnv : WalkerEnv, IParameterizedEnv
 
     private protected override void BeforeReset() => _pending.AsSpan().CopyTo(_current);
 
+    /// <summary>teachDeepRL's render draws every lidar ray in every frame.</summary>
+    private protected override bool DrawAllLidarRays => true;
+
+    /// <summary>
+    /// teachDeepRL's hexagon colour, (1, clip(dy_0 / 3, 0, 1), clip(dy_5 / 3, 0, 1)) from the first and last
+    /// vertices' vertical offsets (which do not move those vertices, only tint the obstacle), as 0xRRGGBB.
+    /// </summary>
+    private static int HexagonColor(double firstDy, double lastDy)
+    {
+        int g = (int)(255 * Math.Clamp(firstDy / 3, 0, 1));
+        int b = (int)(255 * Math.Clamp(lastDy / 3, 0, 1));
+        return (255 << 16) | (g << 8) | b;
+    }
+
     /// <summary>
     /// teachDeepRL's _generate_terrain for one obstacle family: a flat start pad, then an obstacle and a grass
     /// stretch in turn until TERRAIN_LENGTH steps of x are covered.
@@ -124,6 +138,7 @@ public sealed class ParameterizedWalkerEnv : WalkerEnv, IParameterizedEnv
             }
             else
             {
+                double firstDy = 0, lastDy = 0;
                 for (int v = 0; v < 6; v++)
                 {
                     double dx = Math.Clamp(_current[2 * v], 0f, 4f) + 0.1 * rng.Normal();
@@ -131,9 +146,11 @@ public sealed class ParameterizedWalkerEnv : WalkerEnv, IParameterizedEnv
                     poly[2 * v] = x + DefaultHexagon[2 * v] * step + dx * step;
                     // The first and last vertices stay on the ground.
                     poly[2 * v + 1] = v == 0 || v == 5 ? y + DefaultHexagon[2 * v + 1] * step : y + DefaultHexagon[2 * v + 1] * step + dy * step;
+                    if (v == 0) firstDy = dy;
+                    if (v == 5) lastDy = dy;
                 }
                 x += 1;
-                terrain.AddPolygon(TerrainFeature.Hexagon, poly, y);
+                terrain.AddPolygon(TerrainFeature.Hexagon, poly, y, HexagonColor(firstDy, lastDy));
             }
             terrain.AddPoint(pointX, y);
             obstacle = !obstacle;

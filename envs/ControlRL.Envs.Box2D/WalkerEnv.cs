@@ -14,9 +14,10 @@ namespace ControlRL.Envs.Box2D;
 /// <remarks>
 /// As the references, Reset runs one step with a zero action and returns its observation (it also sets the
 /// shaping baseline). Actions outside [-1, 1] are accepted: the motor speed uses the sign, the torque clips |a|
-/// to 1. The raw env never truncates; the registry's time limit does.
+/// to 1. The raw env never truncates; the registry's time limit does. Frames for videos: <see cref="Render"/>
+/// (WalkerEnv.Render.cs).
 /// </remarks>
-public abstract unsafe class WalkerEnv : IEnv
+public abstract unsafe partial class WalkerEnv : IEnv, IRenderable
 {
     /// <summary>Reward term names, in buffer order; they sum to the reward.</summary>
     public static IReadOnlyList<string> RewardTermNames { get; } = ["shaping", "torque_cost", "terminal"];
@@ -31,6 +32,7 @@ public abstract unsafe class WalkerEnv : IEnv
     private readonly float[] _zeroAction;
     private readonly Rng _rng;
     private double _prevShaping;
+    private int _stepsSinceReset; // picks the lidar ray Gymnasium's render shows; nothing else reads it
     private bool _needsReset = true;
     private bool _disposed;
 
@@ -100,6 +102,7 @@ public abstract unsafe class WalkerEnv : IEnv
         Simulate(_zeroAction);
         WriteObservation(observation);
         _prevShaping = Shaping();
+        _stepsSinceReset = 0;
     }
 
     public StepOutcome Step(ReadOnlySpan<float> action, ObsRow row, Span<float> rewardTerms, Span<float> info = default)
@@ -114,6 +117,7 @@ public abstract unsafe class WalkerEnv : IEnv
 
         Simulate(action);
         WriteObservation(observation);
+        _stepsSinceReset++;
 
         double shaping = Shaping();
         double progress = shaping - _prevShaping;
@@ -272,6 +276,7 @@ public abstract unsafe class WalkerEnv : IEnv
         if (_disposed) return;
         _disposed = true;
         _handle.Dispose();
+        DisposeRender();
         GC.SuppressFinalize(this);
     }
 }

@@ -39,6 +39,7 @@ public sealed class WalkerTerrain
     private readonly List<TerrainPolygon> _polygons = new(256);
     private readonly List<double> _polygonXy = new(2048);
     private readonly List<int> _polygonCounts = new(256);
+    private readonly List<int> _polygonColors = new(256);
     private double[] _edgeBuffer = new double[4 * 512];
 
     /// <summary>x of the ground profile points (metres, increasing).</summary>
@@ -60,6 +61,7 @@ public sealed class WalkerTerrain
         _polygons.Clear();
         _polygonXy.Clear();
         _polygonCounts.Clear();
+        _polygonColors.Clear();
         SkippedPolygons = 0;
     }
 
@@ -69,7 +71,8 @@ public sealed class WalkerTerrain
         _y.Add(y);
     }
 
-    internal void AddPolygon(TerrainFeature feature, ReadOnlySpan<double> xy, double groundY)
+    /// <param name="fillRgb">Fill colour for video frames, 0xRRGGBB (the references' obstacles are white).</param>
+    internal void AddPolygon(TerrainFeature feature, ReadOnlySpan<double> xy, double groundY, int fillRgb = 0xFFFFFF)
     {
         double minX = double.PositiveInfinity, maxX = double.NegativeInfinity;
         double minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
@@ -83,6 +86,7 @@ public sealed class WalkerTerrain
             _polygonXy.Add(xy[i + 1]);
         }
         _polygonCounts.Add(xy.Length / 2);
+        _polygonColors.Add(fillRgb);
         _polygons.Add(new TerrainPolygon(feature, minX, maxX, minY, maxY, groundY));
     }
 
@@ -120,4 +124,7 @@ public sealed class WalkerTerrain
     internal ReadOnlySpan<double> PolygonVertices() => CollectionsMarshal.AsSpan(_polygonXy);
 
     internal ReadOnlySpan<int> PolygonCounts() => CollectionsMarshal.AsSpan(_polygonCounts);
+
+    /// <summary>Fill colour of each polygon for video frames (0xRRGGBB).</summary>
+    internal ReadOnlySpan<int> PolygonColors() => CollectionsMarshal.AsSpan(_polygonColors);
 }

@@ -238,16 +238,6 @@ public class CliCommandTests
     }
 
     [Fact]
-    public void EvalVideoSaysItNeedsRendering()
-    {
-        using var tmp = new TempDir();
-        var cli = new CliHarness();
-        Assert.Equal(2, cli.Run("eval", tmp.Path, "--video", tmp.File("a.mp4")));
-        Assert.Contains("video needs the rendering issue", cli.Err.ToString());
-        Assert.Null(cli.Hosts.Eval);
-    }
-
-    [Fact]
     public void BenchDelegates()
     {
         var cli = new CliHarness();

@@ -10,9 +10,10 @@ namespace ControlRL.Envs.Box2D.CarRacing;
 /// frame), <c>off_playfield</c> (-100, which replaces the others on that step, as Gymnasium replaces the reward).
 /// Info: <c>tiles_visited</c> (share of the track's tiles), <c>lap_complete</c>. The 1000-step limit is the
 /// registry's time limit. Implements <see cref="IObservationSkipping"/>: an action-repeat wrapper can leave the
-/// frames the agent never sees undrawn.
+/// frames the agent never sees undrawn. Implements <see cref="IRenderable"/>: Gymnasium's "rgb_array" frame
+/// (VIDEO_W x VIDEO_H = 600x400 by default, with skid marks and the indicator bar) for videos.
 /// </summary>
-public sealed class CarRacingEnv : IEnv, IObservationSkipping
+public sealed class CarRacingEnv : IEnv, IObservationSkipping, IRenderable
 {
     public const string EnvId = "CarRacing-v3";
     public const string DiscreteEnvId = "CarRacingDiscrete-v3";
@@ -46,6 +47,28 @@ public sealed class CarRacingEnv : IEnv, IObservationSkipping
     public CarRacingSim Sim => _sim;
 
     public bool SkipObservation { get; set; }
+
+    public int RenderWidth { get; private set; } = CarRacingConstants.VideoW;
+
+    public int RenderHeight { get; private set; } = CarRacingConstants.VideoH;
+
+    /// <summary>Frame size, 8..4096 on each side; 600x400 (Gymnasium's VIDEO_W x VIDEO_H) by default.</summary>
+    public void SetRenderSize(int width, int height)
+    {
+        if (width is < CarRacingSim.MinFrameSize or > CarRacingSim.MaxFrameSize)
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"{Spec.Id}: render width must be within {CarRacingSim.MinFrameSize}..{CarRacingSim.MaxFrameSize}.");
+        if (height is < CarRacingSim.MinFrameSize or > CarRacingSim.MaxFrameSize)
+            throw new ArgumentOutOfRangeException(nameof(height), height, $"{Spec.Id}: render height must be within {CarRacingSim.MinFrameSize}..{CarRacingSim.MaxFrameSize}.");
+        RenderWidth = width;
+        RenderHeight = height;
+    }
+
+    /// <summary>
+    /// Gymnasium's render_mode="rgb_array" frame (<see cref="CarRacingSim.RenderFrame"/>): the 1000x800 window
+    /// (zoom animation, rotation with the car, indicators, reward counter, skid marks) drawn at the frame size.
+    /// Reads the simulation without changing it.
+    /// </summary>
+    public void Render(Span<byte> rgb) => _sim.RenderFrame(rgb, RenderWidth, RenderHeight);
 
     public void Reset(ObsRow observation, ulong? seed = null)
     {

@@ -10,6 +10,9 @@ namespace ControlRL.Envs.Box2D.CarRacing;
 // downscaled (or anti-aliased at 1x), in RGB channel order.
 public sealed unsafe partial class CarRacingSim
 {
+    /// <summary>Smallest and largest frame side <see cref="RenderFrame"/> draws.</summary>
+    public const int MinFrameSize = 8, MaxFrameSize = 4096;
+
     private const int Shift = 4; // fractional bits of OpenCV vertex coordinates
     private const double OneShift = 1 << Shift;
     private const double CarSize = 0.02;
@@ -66,8 +69,8 @@ public sealed unsafe partial class CarRacingSim
     /// <summary>A frame of any size (HWC RGB, width·height·3 bytes), e.g. 600x400 as Gymnasium's "rgb_array".</summary>
     public void RenderFrame(Span<byte> rgb, int width = VideoW, int height = VideoH)
     {
-        if (width is < 8 or > 4096 || height is < 8 or > 4096)
-            throw new ArgumentOutOfRangeException(nameof(width), $"Frame size {width}x{height} must be within 8..4096.");
+        if (width is < MinFrameSize or > MaxFrameSize || height is < MinFrameSize or > MaxFrameSize)
+            throw new ArgumentOutOfRangeException(nameof(width), $"Frame size {width}x{height} must be within {MinFrameSize}..{MaxFrameSize}.");
         if (rgb.Length != width * height * 3)
             throw new ArgumentException($"The frame buffer must hold {width * height * 3} bytes ({width}x{height}x3), got {rgb.Length}.", nameof(rgb));
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -48,7 +48,7 @@ internal static unsafe partial class Box2DNative
     public const string FileName = "libbox2d_shim.so";
 
     /// <summary><c>BW_ABI_VERSION</c> these bindings were written for.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     /// <summary>Floats before the per-joint block of the step output (<c>BW_OUT_HEADER</c>).</summary>
     public const int OutputHeader = 7;
@@ -106,4 +106,8 @@ internal static unsafe partial class Box2DNative
 
     [LibraryImport(Library)]
     public static partial int bw_output_size(int pairs);
+
+    /// <summary>(x, y, angle) of the hull, then of each joint's second body in joint order; reads only.</summary>
+    [LibraryImport(Library)]
+    public static partial int bw_read_bodies(WalkerHandle handle, float* output);
 }

@@ -16,7 +16,9 @@ public static class EvalCommand
         var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 0 };
         var deterministic = new Option<bool>("--deterministic") { Description = "Act with the policy's mean action (false: sample).", DefaultValueFactory = _ => true };
         var env = new Option<string?>("--env", "-e") { Description = "Evaluate on this env id instead of the checkpoint's." };
-        var video = new Option<string?>("--video") { Description = "Record the episodes to this .mp4 file." };
+        var video = new Option<string?>("--video") { Description = "Record the first --video-episodes episodes to this .mp4 file (the env must render video frames; docs/cli.md)." };
+        var videoEpisodes = new Option<int>("--video-episodes") { Description = "With --video: how many episodes, from the first, the video shows (at most --episodes).", DefaultValueFactory = _ => 1 };
+        var videoSize = new Option<string?>("--video-size") { Description = "With --video: frame size WxH (even sides, e.g. 600x400); default: the env's render size." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var testTasks = new Option<int>("--test-tasks") { Description = "Parameterized envs: one episode on each of N tasks drawn uniformly from the task space (a fixed test set; teachDeepRL uses 50). Replaces --episodes.", DefaultValueFactory = _ => 0 };
         var testSeed = new Option<ulong>("--test-seed") { Description = "Seed of the test set's tasks.", DefaultValueFactory = _ => 42 };
@@ -26,18 +28,24 @@ public static class EvalCommand
         {
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--episodes must be >= 1.");
         });
+        videoEpisodes.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--video-episodes must be >= 1.");
+        });
 
         var cmd = new Command("eval", """
             Evaluate a trained policy: run N episodes and report the mean ± std episodic return and length.
             Example: controlrl eval runs/Hopper-v5__ppo__1__20260101-120000 --episodes 20
             """)
         {
-            checkpoint, episodes, seed, deterministic, env, video, json, testTasks, testSeed, mastered, allCheckpoints,
+            checkpoint, episodes, seed, deterministic, env, video, videoEpisodes, videoSize, json, testTasks, testSeed, mastered, allCheckpoints,
         };
         cmd.SetAction(parse => CommandRunner.Run(services, ct =>
         {
-            if (parse.GetValue(video) is not null)
-                throw new CliUsageException("--video: video needs the rendering issue (offscreen rendering is not wired into eval yet).");
+            string? videoPath = parse.GetValue(video);
+            var (videoWidth, videoHeight) = VideoSize(parse.GetValue(videoSize), videoPath);
+            if (videoPath is not null && parse.GetValue(allCheckpoints))
+                throw new CliUsageException("--video records one checkpoint's episodes; it cannot be combined with --all-checkpoints.");
             var target = RunDirectory.ResolveResume(parse.GetValue(checkpoint)!, "eval", services.Err);
             string? envId = parse.GetValue(env);
             var envs = services.Envs();
@@ -45,7 +53,8 @@ public static class EvalCommand
             EvalResult Run(string checkpointDir) => services.Evaluator.Evaluate(new EvalRequest(
                 checkpointDir, target.RunDir, parse.GetValue(episodes), parse.GetValue(seed),
                 parse.GetValue(deterministic), envId, envs, services.Out,
-                Math.Max(0, parse.GetValue(testTasks)), parse.GetValue(testSeed), parse.GetValue(mastered)), ct);
+                Math.Max(0, parse.GetValue(testTasks)), parse.GetValue(testSeed), parse.GetValue(mastered),
+                videoPath, parse.GetValue(videoEpisodes), videoWidth, videoHeight), ct);
             if (parse.GetValue(allCheckpoints))
             {
                 string run = target.RunDir ?? throw new CliUsageException("--all-checkpoints needs a run directory (or a checkpoint inside one).");
@@ -69,6 +78,20 @@ public static class EvalCommand
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    // --video-size WxH (e.g. 600x400); (0, 0) keeps the env's render size.
+    private static (int Width, int Height) VideoSize(string? text, string? videoPath)
+    {
+        if (text is null) return (0, 0);
+        if (videoPath is null) throw new CliUsageException("--video-size needs --video <file.mp4>.");
+        string[] parts = text.Trim().Split('x', 'X');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int w)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+            && w > 0 && h > 0)
+            return (w, h);
+        throw new CliUsageException($"--video-size '{text}' is not WIDTHxHEIGHT in pixels (e.g. 600x400).");
     }
 
     // With a test set, the per-task results of the (last) evaluated checkpoint go next to the run's other outputs,

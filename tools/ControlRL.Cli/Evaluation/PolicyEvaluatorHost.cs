@@ -5,6 +5,7 @@ using ControlRL.Core.Wrappers;
 using ControlRL.Learning.Checkpoints;
 using ControlRL.Learning.Algorithms;
 using ControlRL.Models.Policies;
+using ControlRL.Video;
 
 namespace ControlRL.Cli.Evaluation;
 
@@ -39,6 +40,8 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
             throw new CliUsageException($"eval: cannot build {envId} as the checkpoint was trained: {e.Message}");
         }
         using var _ = env;
+        if (request.VideoPath is not null && VectorEnvVideo.FindRenderable(env) is null)
+            throw new CliUsageException($"--video: {envId} cannot render video frames (it does not implement IRenderable); evaluate without --video.");
         try
         {
             policy = PpoCheckpoint.LoadPolicy(request.CheckpointDir, meta, env.Spec);
@@ -62,14 +65,17 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
         var info = infoNames.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
         var eventNames = stats.EventNames;
         var events = new List<EvalEvent>();
+        using var video = request.VideoPath is null ? null : OpenVideo(env, request, envId, episodes);
         for (int episode = 0; episode < episodes && !cancellationToken.IsCancellationRequested; episode++)
         {
             if (tasks is not null) tasks[episode].CopyTo(env.Buffers.PendingTask(0));
             env.Reset(request.Seed + (ulong)episode);
+            video?.AfterReset();
             while (true)
             {
                 actor.Act(env.Buffers.Obs, actions, 1, request.Deterministic);
                 env.Step(actions);
+                video?.AfterStep();
                 foreach (var ev in env.Buffers.Events(0))
                 {
                     string kind = (uint)ev.Kind < (uint)eventNames.Count ? eventNames[ev.Kind] : $"kind {ev.Kind}";
@@ -90,10 +96,32 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
                 }
             }
         }
+        if (video is { FrameCount: > 0 }) // none when interrupted before the first reset: no file
+        {
+            video.Complete();
+            request.Log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"video: wrote {video.Path} ({video.EpisodesEnded} episode(s), {video.FrameCount} frames of {video.Width}x{video.Height} at {video.Fps:0.##} fps)"));
+        }
         var result = tasks is null
             ? new EvalResult(envId, returns, lengths)
             : new EvalResult(envId, returns, lengths, tasks.Take(returns.Count).ToArray(), request.MasteredReturn, env.TaskSpace!.Names);
         return result with { Info = info.ToDictionary(e => e.Key, e => (IReadOnlyList<double>)e.Value, StringComparer.Ordinal), Events = events };
+    }
+
+    // The first VideoEpisodes episodes of the one sub-env, at 1 / dt frames per second. The file gets its final name
+    // when the evaluation ends; if it fails midway (a diverged simulator), disposing still completes the file, which
+    // then shows what happened up to the failure. Bad paths and sizes are reported before any episode runs.
+    private static VectorEnvVideo OpenVideo(IVectorEnv env, EvalRequest request, string envId, int episodes)
+    {
+        try
+        {
+            return new VectorEnvVideo(env, request.VideoPath!, subEnv: 0, maxEpisodes: Math.Clamp(request.VideoEpisodes, 1, Math.Max(1, episodes)),
+                request.VideoWidth, request.VideoHeight);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or NotSupportedException)
+        {
+            throw new CliUsageException($"--video: cannot record {envId} to '{request.VideoPath}': {e.Message}", e);
+        }
     }
 
     // A fixed test set: tasks drawn uniformly from the env's task space with their own seed, independent of the policy.

@@ -11,6 +11,10 @@ namespace ControlRL.Cli.Hosting;
 /// <param name="TestTasks">For parameterized envs: evaluate one episode on each of this many tasks drawn uniformly
 /// from the task space with <paramref name="TestSetSeed"/> (a fixed test set, as teachDeepRL's 50); 0 = off.</param>
 /// <param name="MasteredReturn">A test task counts as mastered when its return exceeds this.</param>
+/// <param name="VideoPath">Record the first <paramref name="VideoEpisodes"/> episodes to this .mp4 file; null = no video.</param>
+/// <param name="VideoEpisodes">Episodes recorded (from the first; at most the episodes run).</param>
+/// <param name="VideoWidth">Frame width, or 0 for the env's default render size (with <paramref name="VideoHeight"/>).</param>
+/// <param name="VideoHeight">Frame height, or 0 for the env's default render size.</param>
 public sealed record EvalRequest(
     string CheckpointDir,
     string? RunDir,
@@ -22,7 +26,11 @@ public sealed record EvalRequest(
     TextWriter Log,
     int TestTasks = 0,
     ulong TestSetSeed = 42,
-    double MasteredReturn = 230);
+    double MasteredReturn = 230,
+    string? VideoPath = null,
+    int VideoEpisodes = 1,
+    int VideoWidth = 0,
+    int VideoHeight = 0);
 
 /// <summary>Per-episode results; the CLI prints the summary (mean ± std) and the JSON form.</summary>
 /// <param name="Tasks">With a test set: the task of each episode, in order.</param>

@@ -285,4 +285,20 @@ int bw_step(void* handle, const float* motor, float* out) {
     return 0;
 }
 
+int bw_read_bodies(void* handle, float* out) {
+    Walker* w = static_cast<Walker*>(handle);
+    if (!w || !w->world || !w->hull) return -1;
+    out[0] = w->hull->GetPosition().x;
+    out[1] = w->hull->GetPosition().y;
+    out[2] = w->hull->GetAngle();
+    const int joints = 4 * w->pairs;
+    for (int j = 0; j < joints; j++) {
+        const b2Body* b = w->joints[j]->GetBodyB();
+        out[3 * (j + 1)] = b->GetPosition().x;
+        out[3 * (j + 1) + 1] = b->GetPosition().y;
+        out[3 * (j + 1) + 2] = b->GetAngle();
+    }
+    return 1 + joints;
+}
+
 } // extern "C"

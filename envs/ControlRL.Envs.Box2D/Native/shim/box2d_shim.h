@@ -11,7 +11,7 @@ extern "C" {
 #define BW_API __attribute__((visibility("default")))
 
 /* Bumped whenever a layout below changes; the C# side refuses a mismatching library. */
-#define BW_ABI_VERSION 1
+#define BW_ABI_VERSION 2
 
 #define BW_MAX_PAIRS 2
 #define BW_MAX_HULL_VERTICES 8
@@ -63,6 +63,11 @@ BW_API int bw_reset(void* handle,
 BW_API int bw_step(void* handle, const float* motor, float* out);
 
 BW_API int bw_output_size(int pairs);
+
+/* For drawing: writes (x, y, angle) of the hull, then of each joint's second body in joint order (upper leg,
+ * lower leg, ... as in bw_step's joint block), 3 * (1 + 4 * pairs) floats. Reads only; the world is unchanged.
+ * Returns the number of bodies written, or -1 when there is no world. */
+BW_API int bw_read_bodies(void* handle, float* out);
 
 #ifdef __cplusplus
 }
