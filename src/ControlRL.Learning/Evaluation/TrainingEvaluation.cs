@@ -53,14 +53,7 @@ public sealed class TrainingEvaluation : IDisposable
     public (EvaluationResult Result, bool NewBest) Evaluate(IVectorEnv trainingEnv, ActorCritic policy, long step,
         CancellationToken cancel, IEpisodeObserver? observer = null)
     {
-        var env = Env;
-        // Normalizer statistics as they are now in training (frozen in the eval env); other stateful parts of the
-        // training env (a curriculum teacher) do not exist here and are skipped.
-        StatefulComponents.Load(env.FindAll<IStatefulComponent>(),
-            StatefulComponents.Save(trainingEnv.FindAll<IStatefulComponent>()));
-        using var actor = new PolicyActor(policy, env.Buffers.ObservationSpace, _config.Seed ^ 0xE7A1UL, _config.Device);
-        var result = EpisodeEvaluator.Run(env, (obs, actions) => actor.Act(obs, actions, 1, deterministic: true),
-            _config.EvalEpisodes, _config.Seed + SeedOffset, cancel, observer);
+        var result = Run(trainingEnv, policy, _config.EvalEpisodes, cancel, observer);
         Last = result;
         LastStep = step;
         bool newBest = result.Returns.Count == _config.EvalEpisodes && (BestReturn is null || result.MeanReturn > BestReturn);
@@ -70,6 +63,25 @@ public sealed class TrainingEvaluation : IDisposable
             BestStep = step;
         }
         return (result, newBest);
+    }
+
+    /// <summary>
+    /// Plays <paramref name="episodes"/> evaluation episodes for an observer only (a video between evaluations);
+    /// the result is not recorded as an evaluation.
+    /// </summary>
+    public EvaluationResult Play(IVectorEnv trainingEnv, ActorCritic policy, int episodes, CancellationToken cancel, IEpisodeObserver observer) =>
+        Run(trainingEnv, policy, episodes, cancel, observer);
+
+    private EvaluationResult Run(IVectorEnv trainingEnv, ActorCritic policy, int episodes, CancellationToken cancel, IEpisodeObserver? observer)
+    {
+        var env = Env;
+        // Normalizer statistics as they are now in training (frozen in the eval env); other stateful parts of the
+        // training env (a curriculum teacher) do not exist here and are skipped.
+        StatefulComponents.Load(env.FindAll<IStatefulComponent>(),
+            StatefulComponents.Save(trainingEnv.FindAll<IStatefulComponent>()));
+        using var actor = new PolicyActor(policy, env.Buffers.ObservationSpace, _config.Seed ^ 0xE7A1UL, _config.Device);
+        return EpisodeEvaluator.Run(env, (obs, actions) => actor.Act(obs, actions, 1, deterministic: true),
+            episodes, _config.Seed + SeedOffset, cancel, observer);
     }
 
     /// <summary>Restores the best-so-far from a resumed run's record.</summary>

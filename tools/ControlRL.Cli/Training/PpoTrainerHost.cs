@@ -57,11 +57,14 @@ public sealed class PpoTrainerHost : ITrainerHost
         using var evaluation = new TrainingEvaluation(request.Envs, cfg);
         if (resumed is not null && CheckpointSchedule.ReadBest(run) is { } best) evaluation.RestoreBest(best.MeanReturn, best.Step);
 
-        void Evaluate()
+        var videos = new TrainingVideos(run, cfg.VideoEvery, request.Log);
+        void Evaluate(bool video)
         {
-            var (result, newBest) = evaluation.Evaluate(env, trainer.Policy, trainer.GlobalStep, cancellationToken);
-            if (result.Returns.Count == 0) return; // interrupted before an episode finished
             long step = trainer.GlobalStep;
+            using var recorder = video && videos.Enabled ? videos.Record(step) : null;
+            var (result, newBest) = evaluation.Evaluate(env, trainer.Policy, step, cancellationToken, recorder);
+            if (recorder is { Written: true }) request.Progress.Message($"video: {recorder.Path}");
+            if (result.Returns.Count == 0) return; // interrupted before an episode finished
             request.Metrics.Scalar("eval/mean_return", result.MeanReturn, step);
             request.Metrics.Scalar("eval/std_return", result.StdReturn, step);
             request.Metrics.Scalar("eval/mean_length", result.MeanLength, step);
@@ -71,6 +74,13 @@ public sealed class PpoTrainerHost : ITrainerHost
             request.Progress.Message(string.Create(CultureInfo.InvariantCulture,
                 $"eval at step {step:N0}: return {result.MeanReturn:0.00} ± {result.StdReturn:0.00} over {result.Returns.Count} episodes{(newBest ? " (new best)" : "")}"));
             if (newBest) checkpoints.SaveBest(step, result);
+        }
+
+        void RecordVideo()
+        {
+            using var recorder = videos.Record(trainer.GlobalStep);
+            evaluation.Play(env, trainer.Policy, 1, cancellationToken, recorder);
+            if (recorder.Written) request.Progress.Message($"video: {recorder.Path}");
         }
 
         var curriculumLog = env.Find<CurriculumWrapper>() is { } curriculum
@@ -83,8 +93,10 @@ public sealed class PpoTrainerHost : ITrainerHost
             request.Progress.Update(p.GlobalStep, p.RecentReturn);
             request.Metrics.Flush();
             curriculumLog?.WriteUpdate();
-            if (request.LoggingFailure() is null && evaluation.Enabled && TrainingEvaluation.Crossed(previousStep, p.GlobalStep, cfg.EvalEvery))
-                Evaluate();
+            bool evalDue = evaluation.Enabled && TrainingEvaluation.Crossed(previousStep, p.GlobalStep, cfg.EvalEvery);
+            bool videoDue = videos.Due(previousStep, p.GlobalStep);
+            if (request.LoggingFailure() is null && evalDue) Evaluate(videoDue);
+            else if (videoDue) RecordVideo();
             previousStep = p.GlobalStep;
             if (checkpoints.TimeDue && !trainer.Finished) checkpoints.Save(trainer.GlobalStep);
         };
@@ -107,7 +119,9 @@ public sealed class PpoTrainerHost : ITrainerHost
         bool interrupted = cancellationToken.IsCancellationRequested && !trainer.Finished;
         var loggingFailure = request.LoggingFailure();
         if (!interrupted && loggingFailure is null && evaluation.Enabled && evaluation.LastStep != trainer.GlobalStep && !evaluation.ReachedStopReward)
-            Evaluate();
+            Evaluate(video: videos.Enabled);
+        else if (!interrupted && videos.Enabled && !File.Exists(videos.PathFor(trainer.GlobalStep)))
+            RecordVideo();
         string? checkpoint = null;
         string? checkpointError = null;
         try
