@@ -77,6 +77,31 @@ public class EvalVideoTests
         return Directory.GetDirectories(tmp.File("runs")).Single();
     }
 
+    [Fact]
+    public void TrainingWritesAVideoEveryVideoEverySteps()
+    {
+        using var tmp = new TempDir();
+        var (code, output, error) = Run("train", "--env", "Paint-v0", "--total-timesteps", "128", "--run-dir", tmp.File("runs"),
+            "--set", "num_steps=32", "--set", "num_minibatches=1", "--set", "update_epochs=1", "--set", "eval_every=0", "--set", "video_every=64");
+        Assert.True(code == 0, output + error);
+        string videos = Path.Combine(Directory.GetDirectories(tmp.File("runs")).Single(), "videos");
+        Assert.Equal(["step_0000000064.mp4", "step_0000000128.mp4"], Directory.GetFiles(videos).Select(Path.GetFileName).Order());
+        var (frames, width, height, _, _) = ReadVideo(Path.Combine(videos, "step_0000000128.mp4"));
+        Assert.Equal((10, 64, 48), (frames, width, height)); // one whole 10-step episode
+        Assert.Contains("videos: ", output);
+    }
+
+    [Fact]
+    public void TrainingVideosOfAnEnvThatCannotRenderAreTurnedOffWithANote()
+    {
+        using var tmp = new TempDir();
+        var (code, output, error) = Run("train", "--env", FakeEnv.Id, "--total-timesteps", "128", "--run-dir", tmp.File("runs"),
+            "--set", "num_steps=64", "--set", "num_minibatches=1", "--set", "eval_every=0", "--set", "video_every=64");
+        Assert.True(code == 0, output + error);
+        Assert.Contains("note: training videos are off", output);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Directory.GetDirectories(tmp.File("runs")).Single(), "videos")));
+    }
+
     private static (int Frames, int Width, int Height, double Fps, List<int> Steps) ReadVideo(string path)
     {
         using var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG);
@@ -157,7 +182,7 @@ public class EvalVideoTests
     {
         var cli = new CliHarness();
         using var tmp = new TempDir();
-        Directory.CreateDirectory(tmp.File("ckpt"));
+        FakeCheckpoint.Write(tmp.File("ckpt"));
         int code = cli.Run("eval", tmp.File("ckpt"), "--video", "out.mp4", "--video-episodes", "3", "--video-size", "320x240");
         Assert.True(code == 0, cli.Out.ToString() + cli.Err);
         var request = cli.Hosts.Eval!;
