@@ -23,6 +23,11 @@ public static class CommandRunner
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        using var interrupt = services.Interrupt.Register(() =>
+        {
+            services.Err.WriteLine("interrupt: stopping after the current step");
+            cts.Cancel();
+        });
         try
         {
             return body(cts.Token);
@@ -32,9 +37,9 @@ public static class CommandRunner
             services.Err.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cts.IsCancellationRequested)
         {
-            services.Err.WriteLine("interrupted.");
+            services.Err.WriteLine(ex is CommandInterruptedException ? $"interrupted: {ex.Message}" : "interrupted.");
             return ExitCodes.Interrupted;
         }
         catch (Exception ex)
@@ -49,6 +54,20 @@ public static class CommandRunner
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>
+    /// After work that stops early when interrupted (benchmarks, evaluation): throws
+    /// <see cref="CommandInterruptedException"/> with <paramref name="what"/> if Ctrl+C came, so a partial measurement
+    /// is never printed as a result; the command then exits with <see cref="ExitCodes.Interrupted"/>.
+    /// </summary>
+    public static void ThrowIfInterrupted(CancellationToken ct, string what)
+    {
+        if (ct.IsCancellationRequested) throw new CommandInterruptedException(what, ct);
+    }
+
+    /// <summary>Progress of a long command on stderr: a bar on a terminal, else a plain line every few seconds.</summary>
+    internal static Logging.ConsoleProgress Progress(CliServices services, long total, string unit, string? label = null) =>
+        Logging.ConsoleProgress.ForTask(services.Err, services.InteractiveConsole, total, unit, label);
 
     /// <summary>Throws <see cref="CliUsageException"/> for an env id nobody registered, suggesting close ids.</summary>
     public static void RequireEnv(EnvRegistry envs, string id)

@@ -1,3 +1,4 @@
+using ControlRL.Cli.Logging;
 using ControlRL.Core.Envs;
 
 namespace ControlRL.Cli.Hosting;
@@ -22,7 +23,11 @@ public sealed record EvalRequest(
     TextWriter Log,
     int TestTasks = 0,
     ulong TestSetSeed = 42,
-    double MasteredReturn = 230);
+    double MasteredReturn = 230)
+{
+    /// <summary>Where the host reports episodes done (and the mean return so far); null: nowhere.</summary>
+    public ConsoleProgress? Progress { get; init; }
+}
 
 /// <summary>Per-episode results; the CLI prints the summary (mean ± std) and the JSON form.</summary>
 /// <param name="Tasks">With a test set: the task of each episode, in order.</param>
