@@ -143,9 +143,10 @@ public sealed class ConsoleProgress
 
     private bool PlainDue(long step)
     {
-        if (_updates == 1 || step >= TotalSteps) return true;
-        if (_plainInterval is not { } every) return _updates % _plainEvery == 0;
-        return _lastPlain is not { } last || _clock() - last >= every;
+        if (step >= TotalSteps) return true;
+        // Timed lines: the first one after an interval of work, so a phase that ends sooner prints its final line only.
+        if (_plainInterval is { } every) return _clock() - (_lastPlain ?? _startTime) >= every;
+        return _updates == 1 || _updates % _plainEvery == 0;
     }
 
     private void WritePlain()
