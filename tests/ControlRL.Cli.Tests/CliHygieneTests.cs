@@ -226,7 +226,7 @@ public class CliHygieneTests
         var services = cli.Services(real: true);
         Assert.True(CliApp.Run(["bench", "env", FakeEnv.Id, "--steps", "3000", "--threads", "1,2", "--num-envs", "2"], services) == 0, cli.Err.ToString());
         string err = cli.Err.ToString();
-        foreach (var phase in new[] { "IEnv.Step warm-up (FakePoint-v0): 300/300 steps", "IEnv.Step (FakePoint-v0): 3,000/3,000 steps", "SyncVectorEnv, 2 envs, 1 thread(s): 3,000/3,000", "ThreadedVectorEnv, 2 envs, 2 thread(s): 3,000/3,000" })
+        foreach (var phase in new[] { "IEnv.Step warm-up (FakePoint-v0): 300/300 steps", "IEnv.Step (FakePoint-v0): 3,000/3,000 steps", "SyncVectorEnv, 2 envs, 1 thread(s), warm-up: 300/300", "SyncVectorEnv, 2 envs, 1 thread(s): 3,000/3,000", "ThreadedVectorEnv, 2 envs, 2 thread(s): 3,000/3,000" })
             Assert.Contains("progress: " + phase, err);
         Assert.Contains("IEnv.Step, one env (FakePoint-v0)", cli.Out.ToString());
     }
@@ -287,6 +287,7 @@ public class CliHygieneTests
         Assert.StartsWith("native mj_step loop", rows[0].Case);
         Assert.Contains("same trajectory", rows[0].Case);
         Assert.StartsWith("IEnv.Step, one env", rows[1].Case);
+        Assert.Contains("median over", rows[1].Note);
         Assert.All(rows.Take(2), r => Assert.Equal(3000, r.Steps));
         if (OperatingSystem.IsLinux())
         {
@@ -302,7 +303,7 @@ public class CliHygieneTests
         string table = BenchCommand.FormatRows(
         [
             new BenchmarkRow("native", 1, 1000, 2.0, 1.0),
-            new BenchmarkRow("env", 1, 1000, 4.0, 1.25),
+            new BenchmarkRow("env", 1, 1000, 4.0, 1.25) { Note = "paired: 0.80" },
             new BenchmarkRow("threaded", 2, 1000, 0.5),
         ]);
         var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -312,6 +313,7 @@ public class CliHygieneTests
         Assert.EndsWith("-            -", lines[3]);
         Assert.Equal("ratios to the first row, wall-clock: 0.50 4.00", lines[4]);
         Assert.Equal("ratios to the first row, thread CPU time: 0.80 -", lines[5]);
+        Assert.Equal("paired: 0.80", lines[6]);
 
         string noCpu = BenchCommand.FormatRows([new BenchmarkRow("ppo", 1, 1000, 2.0)]);
         Assert.DoesNotContain("cpu", noCpu);

@@ -160,7 +160,7 @@ public static class BenchCommand
 
     /// <summary>
     /// The table: case, threads, steps, wall seconds and steps/s, and where known CPU seconds of the stepping thread
-    /// and steps per CPU second; then each row's ratio to the first, by wall-clock and by CPU time.
+    /// and steps per CPU second; then each row's ratio to the first, by wall-clock and by CPU time, and the rows' notes.
     /// </summary>
     public static string FormatRows(IReadOnlyList<BenchmarkRow> rows)
     {
@@ -192,6 +192,10 @@ public static class BenchCommand
                     sb.Append(r.StepsPerCpuSecond is { } x ? string.Create(CultureInfo.InvariantCulture, $" {x / first:0.00}") : " -");
                 sb.Append('\n');
             }
+        }
+        foreach (var r in rows)
+        {
+            if (r.Note is not null) sb.Append(r.Note).Append('\n');
         }
         return sb.ToString();
     }

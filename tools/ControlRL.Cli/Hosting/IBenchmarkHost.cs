@@ -30,6 +30,9 @@ public sealed record BenchmarkRow(string Case, int Threads, long Steps, double S
 {
     public double StepsPerSecond => Seconds > 0 ? Steps / Seconds : 0;
 
+    /// <summary>A line printed under the table about this row (e.g. a paired comparison), or null.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Steps per CPU second of the stepping thread, or null.</summary>
     public double? StepsPerCpuSecond => CpuSeconds is double c && c > 0 ? Steps / c : null;
 }
