@@ -411,3 +411,40 @@ public class CliHygieneTests
         Assert.EndsWith("\r", err.ToString().TrimEnd(' '));   // the bar was wiped before the lines
     }
 }
+
+/// <summary>docs/cli.md has a section for every command that runs, naming each of its options.</summary>
+public class CliDocsTests
+{
+    [Fact]
+    public void EveryCommandAndOptionIsInDocsCliMd()
+    {
+        string doc = File.ReadAllText(Path.Combine(Repo.Root, "docs", "cli.md"));
+        var root = CliApp.BuildRoot(new CliHarness().Services());
+        var missing = new List<string>();
+        var stack = new Stack<(Command, string)>();
+        foreach (var c in root.Subcommands) stack.Push((c, c.Name));
+        while (stack.Count > 0)
+        {
+            var (cmd, path) = stack.Pop();
+            foreach (var sub in cmd.Subcommands) stack.Push((sub, $"{path} {sub.Name}"));
+            if (cmd.Action is null) continue;
+            int start = doc.IndexOf($"\n## {path}\n", StringComparison.Ordinal);
+            if (start < 0)
+            {
+                missing.Add($"section '## {path}'");
+                continue;
+            }
+            int end = doc.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
+            string section = end < 0 ? doc[start..] : doc[start..end];
+            foreach (var o in cmd.Options.Where(o => o is not System.CommandLine.Help.HelpOption))
+            {
+                if (!section.Contains($"`{o.Name}`", StringComparison.Ordinal)) missing.Add($"{path} {o.Name}");
+                foreach (var alias in o.Aliases)
+                    if (!section.Contains($"`{alias}`", StringComparison.Ordinal)) missing.Add($"{path} {alias}");
+            }
+            foreach (var a in cmd.Arguments)
+                if (!section.Contains($"`<{a.Name}>`", StringComparison.Ordinal)) missing.Add($"{path} <{a.Name}>");
+        }
+        Assert.True(missing.Count == 0, "docs/cli.md lacks: " + string.Join(", ", missing));
+    }
+}

@@ -13,12 +13,12 @@ namespace ControlRL.Cli.Commands;
 public static class BenchCommand
 {
     public static Command Create(CliServices services) =>
-        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services), CnnBench(services) };
+        new("bench", "Measure env stepping, PPO training and CNN update throughput: a table on stdout, progress on stderr.") { EnvBench(services), PpoBench(services), CnnBench(services) };
 
     private static Command EnvBench(CliServices services)
     {
         var id = new Argument<string>("id") { Description = "Env id to step with random actions." };
-        var steps = new Option<long>("--steps") { Description = "Env steps to time per case (after an untimed warm-up of a tenth, at most 5000).", DefaultValueFactory = _ => 100_000 }
+        var steps = new Option<long>("--steps") { Description = "Env steps to time per case, after an untimed warm-up (a tenth, at most 5000; on a MuJoCo task also a full-length untimed pass that records the trajectory the native loop replays).", DefaultValueFactory = _ => 100_000 }
             .WholeNumber(1);
         var threads = new Option<string>("--threads") { HelpName = "N,N,...", Description = $"Comma-separated worker thread counts to compare, e.g. 1,2,4 (each from 1 to {MaxThreads}).", DefaultValueFactory = _ => "1,2" };
         var numEnvs = new Option<int>("--num-envs", "-n") { Description = "Sub-envs in the vector env.", DefaultValueFactory = _ => 8 }

@@ -12,7 +12,7 @@ public static class ConfigCommand
 {
     public static Command Create(CliServices services)
     {
-        var algo = new Option<string>("--algo") { Description = "Algorithm whose keys to list.", DefaultValueFactory = _ => AlgorithmRegistry.Default }
+        var algo = new Option<string>("--algo") { HelpName = "name", Description = "Algorithm whose keys to list.", DefaultValueFactory = _ => AlgorithmRegistry.Default }
             .OneOf(AlgorithmRegistry.Names.ToArray());
         var json = new Option<bool>("--json") { Description = "Print the keys as one JSON document on stdout." };
         var keys = new Command("keys", """

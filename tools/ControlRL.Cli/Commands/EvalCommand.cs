@@ -17,7 +17,7 @@ public static class EvalCommand
             .WholeNumber(1, MaxEpisodes);
         var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 0 }
             .WholeNumber(0);
-        var deterministic = new Option<bool>("--deterministic") { Description = "Act with the policy's mean action (false: sample).", DefaultValueFactory = _ => true };
+        var deterministic = new Option<bool>("--deterministic") { HelpName = "true|false", Description = "Act with the policy's mean action; --deterministic false samples actions. [default: true]", DefaultValueFactory = _ => true };
         var env = new Option<string?>("--env", "-e") { HelpName = "id", Description = "Evaluate on this env id instead of the checkpoint's." };
         var video = new Option<string?>("--video") { Description = "Record the episodes to this .mp4 file." };
         var json = new Option<bool>("--json") { Description = "Print the results as one JSON document on stdout (per-episode lines and notes go to stderr)." };
