@@ -50,8 +50,9 @@ public sealed class ConsoleProgress
     /// <param name="plainEvery">In <see cref="ProgressMode.Plain"/>, print one line per this many updates.</param>
     /// <param name="unit">What is counted: "steps" (training: the rate reads SPS) or e.g. "episodes", "checkpoints".</param>
     /// <param name="label">Shown before the counts, e.g. the benchmark case; <see cref="Phase"/> changes it.</param>
-    /// <param name="plainInterval">In <see cref="ProgressMode.Plain"/>, print a line at most this often (and at the
-    /// first update and the end of each phase) instead of every <paramref name="plainEvery"/> updates.</param>
+    /// <param name="plainInterval">In <see cref="ProgressMode.Plain"/>, print a line each time this much time has passed
+    /// since the last one (or the phase's start), and at the end of each phase, instead of every
+    /// <paramref name="plainEvery"/> updates.</param>
     public ConsoleProgress(long totalSteps, TextWriter output, ProgressMode mode, long startStep = 0,
         Func<TimeSpan>? clock = null, int plainEvery = 10, string unit = "steps", string? label = null,
         TimeSpan? plainInterval = null)
