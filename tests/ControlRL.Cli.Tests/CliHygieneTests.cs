@@ -48,6 +48,8 @@ public class CliHygieneTests
     [InlineData(new[] { "bench", "cnn", "--size", "8" }, "--size must be a whole number from 36 to 1024 (got 8)")]
     [InlineData(new[] { "bench", "cnn", "--warmup", "-1" }, "--warmup must be a whole number from 0 to 1000000")]
     [InlineData(new[] { "bench", "cnn", "--head", "cauchy" }, "--head must be gaussian or beta (got 'cauchy')")]
+    [InlineData(new[] { "bench", "cnn", "--torch-python", "/nonexistent/python3" }, "--torch-python: '/nonexistent/python3' is neither a file nor a program on PATH.")]
+    [InlineData(new[] { "bench", "cnn", "--script", "/nonexistent/cnn_update.py" }, "--script: '/nonexistent/cnn_update.py' does not exist.")]
     [InlineData(new[] { "eval", "some-run", "--mastered", "inf" }, "--mastered must be a finite number")]
     [InlineData(new[] { "config", "keys", "--algo", "dqn" }, "--algo must be ppo (got 'dqn')")]
     public void OutOfRangeValuesAreOneLineNamingTheOptionAndTheRange(string[] args, params string[] expected)

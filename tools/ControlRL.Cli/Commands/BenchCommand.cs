@@ -105,6 +105,8 @@ public static class BenchCommand
             var request = new CnnBenchRequest(parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(steps), parse.GetValue(warmup),
                 parse.GetValue(head)!, parse.GetValue(size), parse.GetValue(channels), parse.GetValue(rounds), parse.GetValue(python), parse.GetValue(script));
             if (request.Script is { } path && !File.Exists(path)) throw new CliUsageException($"--script: '{path}' does not exist.");
+            if (request.TorchPython is { } py && !IsExecutable(py))
+                throw new CliUsageException($"--torch-python: '{py}' is neither a file nor a program on PATH.");
             var progress = CommandRunner.Progress(services, request.Warmup + request.Steps, "update steps");
             using var log = new ProgressLogWriter(progress, services.Err);
             var results = Interruptible(ct, "bench cnn", progress, () => CnnUpdateBench.Run(request, log, ct, progress));
@@ -120,6 +122,13 @@ public static class BenchCommand
         }));
         return cmd;
     }
+
+    /// <summary>A path to an existing file, or a bare program name found on PATH.</summary>
+    private static bool IsExecutable(string program) =>
+        program.Contains(Path.DirectorySeparatorChar) || program.Contains('/')
+            ? File.Exists(program)
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Any(dir => File.Exists(Path.Combine(dir, program)));
 
     /// <summary>Upper bound of a worker or intra-op thread count.</summary>
     internal const int MaxThreads = 1024;
