@@ -198,7 +198,7 @@ public sealed class BenchmarkHost : IBenchmarkHost
         string? cpuMedian = TimeSum.MedianRatio(nativeTime.CpuChunks, envTime.CpuChunks) is { } cpuRatio
             ? string.Create(CultureInfo.InvariantCulture, $"thread CPU time {cpuRatio:0.00}, ") : null;
         string note = string.Create(CultureInfo.InvariantCulture,
-            $"IEnv.Step / native mj_step steps per second, median over {chunks} interleaved chunk pairs: {cpuMedian}wall-clock {TimeSum.MedianRatio(nativeTime.WallChunks, envTime.WallChunks):0.00}");
+            $"median over {chunks} interleaved chunk pairs of IEnv.Step's steps/s relative to the native loop: {cpuMedian}wall-clock {TimeSum.MedianRatio(nativeTime.WallChunks, envTime.WallChunks):0.00}");
         return
         [
             new BenchmarkRow($"native mj_step loop (frame skip {mujoco.FrameSkip}, {(same ? "same trajectory" : "trajectory differs")})",
