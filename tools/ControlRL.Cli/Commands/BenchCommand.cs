@@ -13,7 +13,7 @@ namespace ControlRL.Cli.Commands;
 public static class BenchCommand
 {
     public static Command Create(CliServices services) =>
-        new("bench", "Measure env stepping, PPO training and CNN update throughput: a table on stdout, progress on stderr.") { EnvBench(services), PpoBench(services), CnnBench(services) };
+        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services), CnnBench(services) };
 
     private static Command EnvBench(CliServices services)
     {
