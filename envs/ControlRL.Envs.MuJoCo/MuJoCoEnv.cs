@@ -101,6 +101,19 @@ public abstract partial class MuJoCoEnv : IEnv
     /// <summary>Env steps since the last reset.</summary>
     public long StepsSinceReset => _steps;
 
+    /// <summary>
+    /// Copies the current simulator state, qpos (<c>Model.Nq</c> values) and qvel (<c>Model.Nv</c>), as Gymnasium's
+    /// <c>data.qpos</c>/<c>data.qvel</c>: e.g. to replay an episode on another MjData of the same asset.
+    /// </summary>
+    public void CopyState(Span<double> qpos, Span<double> qvel)
+    {
+        ThrowIfDisposed();
+        if (qpos.Length != Model.Nq || qvel.Length != Model.Nv)
+            throw new ArgumentException($"{Id}: state needs {Model.Nq} qpos and {Model.Nv} qvel values.");
+        Data.Qpos.CopyTo(qpos);
+        Data.Qvel.CopyTo(qvel);
+    }
+
     protected internal MjModel Model { get; }
 
     protected internal MjData Data { get; }

@@ -58,6 +58,9 @@ public sealed class RecordingHosts : ITrainerHost, IEvaluatorHost, IBenchmarkHos
     public EnvBenchRequest? EnvBench { get; private set; }
     public PpoBenchRequest? PpoBench { get; private set; }
     public Action<TrainRequest>? OnTrain { get; set; }
+    public Action<EvalRequest>? OnEval { get; set; }
+    public Action<EnvBenchRequest>? OnBenchEnv { get; set; }
+    public Action<PpoBenchRequest>? OnBenchPpo { get; set; }
 
     int ITrainerHost.Train(TrainRequest request, CancellationToken cancellationToken)
     {
@@ -70,18 +73,21 @@ public sealed class RecordingHosts : ITrainerHost, IEvaluatorHost, IBenchmarkHos
     public EvalResult Evaluate(EvalRequest request, CancellationToken cancellationToken)
     {
         Eval = request;
+        OnEval?.Invoke(request);
         return new EvalResult(request.EnvId ?? FakeEnv.Id, [10, 20, 30], [100, 100, 100]);
     }
 
     public IReadOnlyList<BenchmarkRow> BenchEnv(EnvBenchRequest request, CancellationToken cancellationToken)
     {
         EnvBench = request;
+        OnBenchEnv?.Invoke(request);
         return request.Threads.Select(t => new BenchmarkRow("threaded", t, request.Steps, 1.0)).ToArray();
     }
 
     public IReadOnlyList<BenchmarkRow> BenchPpo(PpoBenchRequest request, CancellationToken cancellationToken)
     {
         PpoBench = request;
+        OnBenchPpo?.Invoke(request);
         return [new BenchmarkRow("ppo", 1, request.Config.BatchSize * request.Updates, 2.0)];
     }
 }
@@ -94,6 +100,9 @@ public sealed class CliHarness
     public StringWriter Err { get; } = new();
     public string ConfigRoot { get; init; } = Repo.ConfigRoot;
 
+    /// <summary>Cancel it to act like Ctrl+C on the running command.</summary>
+    public CancellationTokenSource Interrupt { get; } = new();
+
     public static EnvRegistry FakeRegistry()
     {
         var reg = new EnvRegistry();
@@ -102,18 +111,22 @@ public sealed class CliHarness
         return reg;
     }
 
-    public int Run(params string[] args) => CliApp.Run(args, new CliServices
+    public int Run(params string[] args) => CliApp.Run(args, Services());
+
+    /// <summary>The services <see cref="Run"/> uses; <paramref name="real"/>: the binary's hosts instead of the recording ones.</summary>
+    public CliServices Services(bool real = false) => new()
     {
         Envs = FakeRegistry,
-        Trainer = Hosts,
-        Evaluator = Hosts,
-        Benchmarks = Hosts,
+        Trainer = real ? DefaultHosts.Trainer : Hosts,
+        Evaluator = real ? DefaultHosts.Evaluator : Hosts,
+        Benchmarks = real ? DefaultHosts.Benchmarks : Hosts,
         Out = Out,
         Err = Err,
         Now = () => new DateTime(2026, 1, 2, 3, 4, 5),
         ConfigRoot = ConfigRoot,
         InteractiveConsole = false,
-    });
+        Interrupt = Interrupt.Token,
+    };
 }
 
 public static class Repo

@@ -18,6 +18,7 @@ public static class CliApp
             EnvsCommand.Create(services),
             BenchCommand.Create(services),
             PlotCommand.Create(services),
+            ConfigCommand.Create(services),
         };
 
     /// <summary>
@@ -33,7 +34,7 @@ public static class CliApp
             string cmd = string.Join(' ', parse.CommandResult.Command is RootCommand
                 ? ["controlrl"]
                 : new[] { "controlrl" }.Concat(CommandPath(parse.CommandResult)));
-            services.Err.WriteLine($"error: {FriendlyTypes(parse.Errors[0].Message)} (see '{cmd} --help')");
+            services.Err.WriteLine($"error: {OneLine(FriendlyTypes(parse.Errors[0].Message))} (see '{cmd} --help')");
             return ExitCodes.BadInput;
         }
         return parse.Invoke(new InvocationConfiguration
@@ -43,6 +44,10 @@ public static class CliApp
             EnableDefaultExceptionHandler = false,
         });
     }
+
+    /// <summary>Errors are one line on stderr: line breaks and the tabs after them become one space.</summary>
+    internal static string OneLine(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message.Trim(), @"\s*\r?\n\s*", " ");
 
     /// <summary>Parse errors name CLR types ('System.Nullable`1[System.UInt64]'); say what is expected instead.</summary>
     internal static string FriendlyTypes(string message) => System.Text.RegularExpressions.Regex.Replace(

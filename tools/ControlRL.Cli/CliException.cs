@@ -6,6 +6,12 @@ namespace ControlRL.Cli;
 /// </summary>
 public sealed class CliUsageException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>
+/// The command was interrupted (Ctrl+C) before it had a result; the message says what was lost, e.g. "bench ppo
+/// stopped after 2 of 4 updates; no result". Exits with <see cref="ExitCodes.Interrupted"/>.
+/// </summary>
+public sealed class CommandInterruptedException(string message, CancellationToken token) : OperationCanceledException(message, token);
+
 public static class ExitCodes
 {
     public const int Ok = 0;

@@ -21,8 +21,9 @@ echo "round,build,case,steps_per_second" > "$out"
 for r in $(seq 1 "$rounds"); do
   for b in old new; do
     dll=$NEW; [ "$b" = old ] && dll=$OLD
+    # Wall-clock steps/s: the last column, or third from last where the table has thread-CPU columns.
     dotnet "$dll" bench env HalfCheetah-v5 --steps 100000 --threads 1 | awk -v r="$r" -v b="$b" '
-      {v = $NF; gsub(",", "", v)}
+      /^case / {cpu = ($0 ~ /steps\/cpu s/)} {v = cpu ? $(NF-2) : $NF; gsub(",", "", v)}
       /^native mj_step/ {print r "," b ",raw_mj_step," v} /^IEnv.Step/ {print r "," b ",ienv_step," v}
       /^SyncVectorEnv/ {print r "," b ",sync_vector_8," v}' >> "$out"
     dotnet "$dll" bench ppo HalfCheetah-v5 --config "$cfg" --updates 5 | awk -v r="$r" -v b="$b" '

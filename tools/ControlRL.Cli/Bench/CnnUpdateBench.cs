@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ControlRL.Cli.Logging;
 using ControlRL.Core.Spaces;
 using ControlRL.Models.Encoders;
 using ControlRL.Models.Optim;
@@ -23,7 +24,9 @@ public sealed record CnnBenchResult(string Framework, string Version, int Thread
 /// </summary>
 public static class CnnUpdateBench
 {
-    public static IReadOnlyList<CnnBenchResult> Run(CnnBenchRequest request, TextWriter log, CancellationToken ct)
+    /// <param name="progress">Reports each round's update steps (and the PyTorch rounds, as one step each); may be null.</param>
+    public static IReadOnlyList<CnnBenchResult> Run(CnnBenchRequest request, TextWriter log, CancellationToken ct,
+        ConsoleProgress? progress = null)
     {
         string? script = null;
         if (request.TorchPython is not null)
@@ -36,22 +39,33 @@ public static class CnnUpdateBench
         string? torchVersion = null;
         int torchThreads = request.Threads;
         using var bench = new TorchSharpCnnStep(request);
-        for (int r = 0; r < request.Rounds && !ct.IsCancellationRequested; r++)
+        for (int r = 0; r < request.Rounds; r++)
         {
-            ours.Add(bench.Time(request.Warmup, request.Steps));
+            progress?.Phase($"torchsharp round {r + 1}/{request.Rounds}", request.Warmup + request.Steps);
+            ours.Add(bench.Time(request.Warmup, request.Steps, done => Tick(progress, done, ct)));
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {r + 1}: torchsharp {ours[^1]:0.0} samples/s"));
             if (script is null) continue;
+            progress?.Phase($"pytorch round {r + 1}/{request.Rounds} (one process)", 1);
+            Tick(progress, 0, ct);
             var (sps, version, threads) = RunPython(request, script);
+            Tick(progress, 1, ct);
             theirs.Add(sps);
             (torchVersion, torchThreads) = (version, threads);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {r + 1}: pytorch    {sps:0.0} samples/s"));
         }
-        var (fwd, bwd, opt) = bench.Profile(request.Steps);
+        progress?.Phase("torchsharp step split", request.Steps);
+        var (fwd, bwd, opt) = bench.Profile(request.Steps, done => Tick(progress, done, ct));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"torchsharp step split: forward+loss {fwd * 1e3:0.0} ms, backward {bwd * 1e3:0.0} ms, FlatAdam (gather, clip, step) {opt * 1e3:0.0} ms"));
         var results = new List<CnnBenchResult> { new("torchsharp", "0.107 (libtorch " + torch.__version__ + ")", torch.get_num_threads(), ours.Max(), ours.ToArray()) };
         if (theirs.Count > 0) results.Add(new("pytorch", torchVersion ?? "?", torchThreads, theirs.Max(), theirs.ToArray()));
         return results;
+    }
+
+    private static void Tick(ConsoleProgress? progress, long done, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        progress?.Update(done);
     }
 
     private static (double Sps, string Version, int Threads) RunPython(CnnBenchRequest r, string script)
@@ -121,20 +135,32 @@ public static class CnnUpdateBench
             _ret = randn(r.Batch);
         }
 
-        public double Time(int warmup, int steps)
+        /// <param name="tick">Called with the steps done so far (warm-up included) before each step and at the end.</param>
+        public double Time(int warmup, int steps, Action<long> tick)
         {
-            for (int i = 0; i < warmup; i++) Step();
+            for (int i = 0; i < warmup; i++)
+            {
+                tick(i);
+                Step();
+            }
             var sw = Stopwatch.StartNew();
-            for (int i = 0; i < steps; i++) Step();
-            return _batch * steps / sw.Elapsed.TotalSeconds;
+            for (int i = 0; i < steps; i++)
+            {
+                tick(warmup + i);
+                Step();
+            }
+            double sps = _batch * steps / sw.Elapsed.TotalSeconds;
+            tick(warmup + steps);
+            return sps;
         }
 
         /// <summary>Mean seconds per step in forward+loss, backward and the optimizer step.</summary>
-        public (double Forward, double Backward, double Optimizer) Profile(int steps)
+        public (double Forward, double Backward, double Optimizer) Profile(int steps, Action<long> tick)
         {
             double f = 0, b = 0, o = 0;
             for (int i = 0; i < steps; i++)
             {
+                tick(i);
                 using var scope = NewDisposeScope();
                 long t0 = Stopwatch.GetTimestamp();
                 var loss = Loss();
@@ -148,6 +174,7 @@ public static class CnnUpdateBench
                 b += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
                 o += Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
             }
+            tick(steps);
             return (f / steps, b / steps, o / steps);
         }
 

@@ -28,10 +28,10 @@ public static class RenderBench
     public static Command Create(CliServices services)
     {
         var id = new Argument<string>("id") { Description = "Env id to render (an env that implements IRenderable)." };
-        var size = new Option<int>("--size") { Description = "Frame width and height in pixels.", DefaultValueFactory = _ => 256 };
-        var frames = new Option<int>("--frames") { Description = "Timed frames (after the first).", DefaultValueFactory = _ => 500 };
+        var size = new Option<int>("--size") { Description = "Frame width and height in pixels.", DefaultValueFactory = _ => 256 }.WholeNumber(1, 4096);
+        var frames = new Option<int>("--frames") { Description = "Timed frames (after the first).", DefaultValueFactory = _ => 500 }.WholeNumber(1, 1_000_000);
         var camera = new Option<string?>("--camera") { Description = "MuJoCo camera name, or 'free' (default: the env's, as Gymnasium's)." };
-        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the reset and the random actions.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the reset and the random actions.", DefaultValueFactory = _ => 1 }.WholeNumber(0);
         var cmd = new Command("render", "Frames per second of offscreen rendering (rgb_array) on one thread.") { id, size, frames, camera, seed };
         cmd.SetAction(parse => CommandRunner.Run(services, ct =>
         {

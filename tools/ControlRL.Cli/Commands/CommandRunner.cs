@@ -30,6 +30,11 @@ public static class CommandRunner
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = services.Interrupt.Register(() =>
+        {
+            services.Err.WriteLine("interrupt: stopping after the current step");
+            cts.Cancel();
+        });
         try
         {
             int code = body(cts.Token);
@@ -40,9 +45,9 @@ public static class CommandRunner
             services.Err.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cts.IsCancellationRequested)
         {
-            services.Err.WriteLine("interrupted.");
+            services.Err.WriteLine(ex is CommandInterruptedException ? $"interrupted: {ex.Message}" : "interrupted.");
             return received == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
         }
         catch (Exception ex)
@@ -53,6 +58,20 @@ public static class CommandRunner
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>
+    /// After work that stops early when interrupted (benchmarks, evaluation): throws
+    /// <see cref="CommandInterruptedException"/> with <paramref name="what"/> if Ctrl+C came, so a partial measurement
+    /// is never printed as a result; the command then exits with <see cref="ExitCodes.Interrupted"/>.
+    /// </summary>
+    public static void ThrowIfInterrupted(CancellationToken ct, string what)
+    {
+        if (ct.IsCancellationRequested) throw new CommandInterruptedException(what, ct);
+    }
+
+    /// <summary>Progress of a long command on stderr: a bar on a terminal, else a plain line every few seconds.</summary>
+    internal static Logging.ConsoleProgress Progress(CliServices services, long total, string unit, string? label = null) =>
+        Logging.ConsoleProgress.ForTask(services.Err, services.InteractiveConsole, total, unit, label);
 
     /// <summary>Throws <see cref="CliUsageException"/> for an env id nobody registered, suggesting close ids.</summary>
     public static void RequireEnv(EnvRegistry envs, string id)

@@ -23,7 +23,7 @@ public static class EnvsCommand
         }));
 
         var id = new Argument<string>("id") { Description = "Env id, e.g. HalfCheetah-v5." };
-        var json = new Option<bool>("--json") { Description = "Print the spec as JSON." };
+        var json = new Option<bool>("--json") { Description = "Print the spec as one JSON document on stdout." };
         var describe = new Command("describe", "Spaces, dt, frame skip, episode step limit and reward term names of one env.") { id, json };
         describe.SetAction(parse => CommandRunner.Run(services, _ =>
         {
@@ -36,7 +36,8 @@ public static class EnvsCommand
         }));
 
         var checkId = new Argument<string>("id") { Description = "Env id to validate." };
-        var checkSteps = new Option<int>("--steps") { Description = "Random-action steps to take.", DefaultValueFactory = _ => 200 };
+        var checkSteps = new Option<int>("--steps") { Description = "Random-action steps to take.", DefaultValueFactory = _ => 200 }
+            .WholeNumber(1, 10_000_000);
         var check = new Command("check", "Validate an env like Stable-Baselines3's check_env: spaces, seeding, reward terms, NaN actions, resets.") { checkId, checkSteps };
         check.SetAction(parse => CommandRunner.Run(services, _ =>
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ControlRL.Cli.Hosting;
+using ControlRL.Cli.Logging;
 using ControlRL.Cli.Runs;
 
 namespace ControlRL.Cli.Commands;
@@ -12,29 +13,28 @@ public static class EvalCommand
     public static Command Create(CliServices services)
     {
         var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint directory, or a run directory (its latest checkpoint)." };
-        var episodes = new Option<int>("--episodes", "-n") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 };
-        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 0 };
-        var deterministic = new Option<bool>("--deterministic") { Description = "Act with the policy's mean action (false: sample).", DefaultValueFactory = _ => true };
-        var env = new Option<string?>("--env", "-e") { Description = "Evaluate on this env id instead of the checkpoint's." };
-        var video = new Option<string?>("--video") { Description = "Record the first --video-episodes episodes to this .mp4 file (the env must render video frames; docs/cli.md)." };
-        var videoEpisodes = new Option<int>("--video-episodes") { Description = "With --video: how many episodes, from the first, the video shows (at most --episodes).", DefaultValueFactory = _ => 1 };
-        var videoSize = new Option<string?>("--video-size") { Description = "With --video: frame size WxH (even sides, e.g. 600x400); default: the env's render size." };
-        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
-        var testTasks = new Option<int>("--test-tasks") { Description = "Parameterized envs: one episode on each of N tasks drawn uniformly from the task space (a fixed test set; teachDeepRL uses 50). Replaces --episodes.", DefaultValueFactory = _ => 0 };
-        var testSeed = new Option<ulong>("--test-seed") { Description = "Seed of the test set's tasks.", DefaultValueFactory = _ => 42 };
+        var episodes = new Option<int>("--episodes", "-n") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 }
+            .WholeNumber(1, MaxEpisodes);
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 0 }
+            .WholeNumber(0);
+        var deterministic = new Option<bool>("--deterministic") { HelpName = "true|false", Description = "Act with the policy's mean action; --deterministic false samples actions. [default: true]", DefaultValueFactory = _ => true };
+        var env = new Option<string?>("--env", "-e") { HelpName = "id", Description = "Evaluate on this env id instead of the checkpoint's." };
+        var video = new Option<string?>("--video") { HelpName = "file.mp4", Description = "Record the first --video-episodes episodes to this .mp4 file (the env must render video frames; docs/cli.md)." };
+        var videoEpisodes = new Option<int>("--video-episodes") { Description = "With --video: how many episodes, from the first, the video shows (at most --episodes).", DefaultValueFactory = _ => 1 }
+            .WholeNumber(1, MaxEpisodes);
+        var videoSize = new Option<string?>("--video-size") { HelpName = "WxH", Description = "With --video: frame size WxH (even sides, e.g. 600x400); default: the env's render size." };
+        var json = new Option<bool>("--json") { Description = "Print the results as one JSON document on stdout (per-episode lines and notes go to stderr)." };
+        var testTasks = new Option<int>("--test-tasks") { Description = "Parameterized envs: one episode on each of N tasks drawn uniformly from the task space (a fixed test set; teachDeepRL uses 50). Replaces --episodes; 0: off.", DefaultValueFactory = _ => 0 }
+            .WholeNumber(0, MaxEpisodes);
+        var testSeed = new Option<ulong>("--test-seed") { Description = "Seed of the test set's tasks.", DefaultValueFactory = _ => 42 }
+            .WholeNumber(0);
         var allCheckpoints = new Option<bool>("--all-checkpoints") { Description = "Evaluate every checkpoint of the run, in step order; writes <run>/eval_over_steps.csv and plots/eval_over_steps.png (with --test-tasks: % mastered over steps)." };
-        var mastered = new Option<double>("--mastered") { Description = "With --test-tasks: a task is mastered when its return exceeds this.", DefaultValueFactory = _ => 230 };
-        episodes.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--episodes must be >= 1.");
-        });
-        videoEpisodes.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--video-episodes must be >= 1.");
-        });
+        var mastered = new Option<double>("--mastered") { Description = "With --test-tasks: a task is mastered when its return exceeds this.", DefaultValueFactory = _ => 230 }
+            .FiniteNumber();
 
         var cmd = new Command("eval", """
             Evaluate a trained policy: run N episodes and report the mean ± std episodic return and length.
+            Progress (episodes, and checkpoints with --all-checkpoints) goes to stderr.
             Example: controlrl eval runs/Hopper-v5__ppo__1__20260101-120000 --episodes 20
             """)
         {
@@ -50,32 +50,71 @@ public static class EvalCommand
             string? envId = parse.GetValue(env);
             var envs = services.Envs();
             if (envId is not null) CommandRunner.RequireEnv(envs, envId);
-            EvalResult Run(string checkpointDir) => services.Evaluator.Evaluate(new EvalRequest(
-                checkpointDir, target.RunDir, parse.GetValue(episodes), parse.GetValue(seed),
-                parse.GetValue(deterministic), envId, envs, services.Out,
-                Math.Max(0, parse.GetValue(testTasks)), parse.GetValue(testSeed), parse.GetValue(mastered),
-                videoPath, parse.GetValue(videoEpisodes), videoWidth, videoHeight), ct);
-            if (parse.GetValue(allCheckpoints))
+            bool asJson = parse.GetValue(json);
+            int tasks = parse.GetValue(testTasks);
+            int perCheckpoint = tasks > 0 ? tasks : parse.GetValue(episodes);
+            // With --json, stdout is the JSON document alone: everything else goes to stderr.
+            TextWriter notes = asJson ? services.Err : services.Out;
+            var progress = CommandRunner.Progress(services, perCheckpoint, "episodes");
+            using var log = new ProgressLogWriter(progress, notes);
+            EvalResult Run(string checkpointDir)
             {
-                string run = target.RunDir ?? throw new CliUsageException("--all-checkpoints needs a run directory (or a checkpoint inside one).");
-                var rows = new List<(long Step, EvalResult Result)>();
-                foreach (var (step, dir) in RunDirectory.Checkpoints(run))
+                var r = services.Evaluator.Evaluate(new EvalRequest(
+                    checkpointDir, target.RunDir, parse.GetValue(episodes), parse.GetValue(seed),
+                    parse.GetValue(deterministic), envId, envs, log,
+                    tasks, parse.GetValue(testSeed), parse.GetValue(mastered),
+                    videoPath, parse.GetValue(videoEpisodes), videoWidth, videoHeight) { Progress = progress }, ct);
+                log.Flush();
+                return r;
+            }
+            try
+            {
+                if (parse.GetValue(allCheckpoints))
                 {
-                    var r = Run(dir);
-                    rows.Add((step, r));
-                    services.Out.WriteLine($"step {step}: {Summary(r).Replace("\n", "; ", StringComparison.Ordinal)}");
+                    string run = target.RunDir ?? throw new CliUsageException("--all-checkpoints needs a run directory (or a checkpoint inside one).");
+                    var all = RunDirectory.Checkpoints(run);
+                    if (all.Count == 0) throw new CliUsageException($"run directory '{run}' has no checkpoint yet.");
+                    // Damaged checkpoints are skipped with a note; the others are still evaluated.
+                    var checkpoints = all.Where(c =>
+                    {
+                        if (CheckpointCatalog.TryVerify(c.Dir, c.Step, out string? why) is not null) return true;
+                        services.Err.WriteLine($"eval: skipping damaged checkpoint {Path.GetFileName(c.Dir)}: {why}");
+                        return false;
+                    }).ToArray();
+                    if (checkpoints.Length == 0) throw new CliUsageException($"none of the {all.Count} checkpoints of '{run}' is valid.");
+                    progress.Phase($"checkpoint 1/{checkpoints.Length}", (long)checkpoints.Length * perCheckpoint);
+                    var rows = new List<(long Step, EvalResult Result)>();
+                    foreach (var (step, dir) in checkpoints)
+                    {
+                        progress.Label = string.Create(CultureInfo.InvariantCulture, $"checkpoint {rows.Count + 1}/{checkpoints.Length} (step {step:N0})");
+                        progress.Offset = (long)rows.Count * perCheckpoint;
+                        var r = Run(dir);
+                        CommandRunner.ThrowIfInterrupted(ct,
+                            $"eval --all-checkpoints stopped in checkpoint {rows.Count + 1} of {checkpoints.Length}; nothing written.");
+                        rows.Add((step, r));
+                        if (!asJson) progress.Message($"step {step}: {Summary(r).Replace("\n", "; ", StringComparison.Ordinal)}", services.Out);
+                    }
+                    progress.Finish();
+                    var (csv, png) = Plotting.EvalOverSteps.Write(run, rows);
+                    notes.WriteLine($"wrote {csv} and {png}");
+                    var map = WriteTestTaskMap(notes, run, rows[^1].Step, rows[^1].Result);
+                    if (asJson) services.Out.WriteLine(AllCheckpointsJson(run, rows, checkpoints.Select(c => c.Dir).ToArray(), csv, png, map));
+                    return ExitCodes.Ok;
                 }
-                if (rows.Count == 0) throw new CliUsageException($"run directory '{run}' has no checkpoint yet.");
-                var (csv, png) = Plotting.EvalOverSteps.Write(run, rows);
-                services.Out.WriteLine($"wrote {csv} and {png}");
-                WriteTestTaskMap(services, run, rows[^1].Step, rows[^1].Result);
+                var result = Run(target.CheckpointDir);
+                CommandRunner.ThrowIfInterrupted(ct,
+                    $"eval stopped after {result.EpisodeReturns.Count} of {perCheckpoint} episodes; no result.");
+                progress.Finish();
+                services.Out.WriteLine(asJson ? ToJson(result, target.CheckpointDir) : Summary(result));
+                if (target.RunDir is { } runDir)
+                    WriteTestTaskMap(notes, runDir, RunDirectory.StepOf(target.CheckpointDir), result);
                 return ExitCodes.Ok;
             }
-            var result = Run(target.CheckpointDir);
-            services.Out.WriteLine(parse.GetValue(json) ? ToJson(result, target.CheckpointDir) : Summary(result));
-            if (target.RunDir is { } runDir)
-                WriteTestTaskMap(services, runDir, RunDirectory.StepOf(target.CheckpointDir), result, quiet: parse.GetValue(json));
-            return ExitCodes.Ok;
+            finally
+            {
+                log.Flush();
+                progress.Finish();
+            }
         }));
         return cmd;
     }
@@ -94,13 +133,17 @@ public static class EvalCommand
         throw new CliUsageException($"--video-size '{text}' is not WIDTHxHEIGHT in pixels (e.g. 600x400).");
     }
 
-    // With a test set, the per-task results of the (last) evaluated checkpoint go next to the run's other outputs,
-    // silently with --json, whose stdout is the JSON document alone.
-    private static void WriteTestTaskMap(CliServices services, string runDir, long step, EvalResult r, bool quiet = false)
+    /// <summary>Upper bound of --episodes and --test-tasks.</summary>
+    internal const int MaxEpisodes = 1_000_000;
+
+    // With a test set, the per-task results of the (last) evaluated checkpoint go next to the run's other outputs;
+    // the note says where (on stderr with --json, whose stdout is the JSON document alone).
+    private static (string Csv, string Png)? WriteTestTaskMap(TextWriter notes, string runDir, long step, EvalResult r)
     {
-        if (r.Tasks is null) return;
+        if (r.Tasks is null) return null;
         var (csv, png) = Plotting.TestTaskMap.Write(runDir, step, r);
-        if (!quiet) services.Out.WriteLine($"wrote {csv} and {png}");
+        notes.WriteLine($"wrote {csv} and {png}");
+        return (csv, png);
     }
 
     internal static string Summary(EvalResult r)
@@ -121,10 +164,33 @@ public static class EvalCommand
         return line;
     }
 
-    internal static string ToJson(EvalResult r, string checkpoint)
+    internal static string ToJson(EvalResult r, string checkpoint) =>
+        JsonSerializer.Serialize(JsonFields(r, checkpoint), JsonOptions);
+
+    /// <summary>eval --all-checkpoints --json: the run, each checkpoint's step and results, and the files written.</summary>
+    internal static string AllCheckpointsJson(string run, IReadOnlyList<(long Step, EvalResult Result)> rows, IReadOnlyList<string> dirs,
+        string csv, string png, (string Csv, string Png)? testTaskMap) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["run"] = run,
+            ["checkpoints"] = rows.Select((row, i) =>
+            {
+                var fields = new Dictionary<string, object?> { ["step"] = row.Step };
+                foreach (var (k, v) in JsonFields(row.Result, dirs[i])) fields[k] = v;
+                return fields;
+            }).ToArray(),
+            ["eval_over_steps_csv"] = csv,
+            ["eval_over_steps_png"] = png,
+            ["test_tasks_csv"] = testTaskMap?.Csv,
+            ["test_tasks_png"] = testTaskMap?.Png,
+        }, JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private static Dictionary<string, object?> JsonFields(EvalResult r, string checkpoint)
     {
         var (mean, std) = MeanStd(r.EpisodeReturns);
-        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        return new Dictionary<string, object?>
         {
             ["env_id"] = r.EnvId,
             ["checkpoint"] = checkpoint,
@@ -137,7 +203,7 @@ public static class EvalCommand
             ["mastered_fraction"] = r.MasteredFraction,
             ["info"] = r.Info,
             ["events"] = r.Events.Select(e => new Dictionary<string, object> { ["episode"] = e.Episode, ["kind"] = e.Kind, ["x"] = e.X, ["y"] = e.Y, ["value"] = e.Value }).ToArray(),
-        }, new JsonSerializerOptions { WriteIndented = true });
+        };
     }
 
     private static (double Mean, double Std) MeanStd(IReadOnlyList<double> xs)

@@ -15,10 +15,11 @@ public static class PlotCommand
     public static Command Create(CliServices services)
     {
         var runs = new Argument<string[]>("runs") { Description = "Run directories (or progress.csv files).", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out", "-o") { Description = "PNG to write. [default: <run>/plots/learning_curve.png for one run, ./learning_curves.png for several]" };
+        var output = new Option<string?>("--out", "-o") { HelpName = "file.png", Description = "PNG to write. [default: <run>/plots/learning_curve.png for one run, ./learning_curves.png for several]" };
         var title = new Option<string?>("--title") { Description = "Plot title." };
-        var last = new Option<int>("--last") { Description = "Episodes (with --eval: checkpoints, default 1) averaged for each run's final value in the printed summary.", DefaultValueFactory = _ => 10 };
-        var tag = new Option<string?>("--tag") { Description = $"CSV column to plot. [default: {LearningCurvePlot.DefaultTag}; with --eval: mastered_fraction, or mean_return when the eval had no test set]" };
+        var last = new Option<int>("--last") { Description = "Episodes (with --eval: checkpoints, default 1) averaged for each run's final value in the printed summary.", DefaultValueFactory = _ => 10 }
+            .WholeNumber(1);
+        var tag = new Option<string?>("--tag") { HelpName = "column", Description = $"CSV column to plot. [default: {LearningCurvePlot.DefaultTag}; with --eval: mastered_fraction, or mean_return when the eval had no test set]" };
         var eval = new Option<bool>("--eval") { Description = $"Plot each run's {EvalOverSteps.CsvName} (written by eval --all-checkpoints) instead of progress.csv." };
         var cmd = new Command("plot", """
             Plot learning curves from progress.csv. One run: every episode return (faint) and a moving average.

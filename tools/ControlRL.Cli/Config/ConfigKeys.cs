@@ -84,6 +84,30 @@ public sealed class ConfigKeys
         prop.SetValue(config, converted);
     }
 
+    /// <summary>
+    /// Every key with its type, default, units and meaning, <c>algo</c> first, in <see cref="All"/>'s order. The text
+    /// comes from the <see cref="ConfigDocAttribute"/> on each property (null <see cref="KeyDoc.Description"/> when a
+    /// property has none, which a test forbids).
+    /// </summary>
+    public IReadOnlyList<KeyDoc> Docs()
+    {
+        var defaults = AlgorithmRegistry.All.First(a => a.ConfigType == ConfigType).CreateConfig();
+        var docs = new List<KeyDoc>
+        {
+            new(AlgoKey, "text", ConfigWriter.Format(defaults.Algo), defaults.Algo, null,
+                "The algorithm, which selects these keys and configs/<algo>/<env>.yaml; set it with --algo (a file or --set may only repeat it).",
+                typeof(AlgorithmConfig)),
+        };
+        foreach (var (key, prop) in _props)
+        {
+            var doc = prop.GetCustomAttribute<ConfigDocAttribute>();
+            var type = IsNullableReference(prop) ? TypeName(prop.PropertyType) + " or null" : TypeName(prop.PropertyType);
+            object? value = prop.GetValue(defaults);
+            docs.Add(new KeyDoc(key, type, ConfigWriter.Format(value), value, doc?.Units, doc?.Description, prop.DeclaringType!));
+        }
+        return docs;
+    }
+
     public object? Get(AlgorithmConfig config, string key) =>
         key == AlgoKey ? config.Algo
         : _props.TryGetValue(key, out var prop) ? prop.GetValue(config) : throw UnknownKey(key, "config");
@@ -97,7 +121,7 @@ public sealed class ConfigKeys
         string hint = close.Count > 0 ? $" Did you mean: {string.Join(", ", close)}?" : "";
         string algo = AlgorithmRegistry.All.FirstOrDefault(a => a.ConfigType == ConfigType)?.Name ?? ConfigType.Name;
         return new CliUsageException(
-            $"{source}: unknown config key '{key}' for algo {algo}.{hint} (all keys: 'controlrl train --help' lists them)");
+            $"{source}: unknown config key '{key}' for algo {algo}.{hint} ('controlrl config keys --algo {algo}' explains every key)");
     }
 
     private static Dictionary<string, PropertyInfo> BuildMap(Type type)
@@ -150,14 +174,9 @@ public sealed class ConfigKeys
         str = str.Trim();
         if (type == typeof(string)) return str;
         if (type == typeof(bool)) return ParseBool(str);
-        if (type == typeof(int)) return checked((int)ParseInteger(str));
-        if (type == typeof(long)) return ParseInteger(str);
-        if (type == typeof(ulong))
-        {
-            long v = ParseInteger(str);
-            if (v < 0) throw new FormatException($"'{str}' is negative");
-            return (ulong)v;
-        }
+        if (type == typeof(int)) return (int)ParseInteger(str, int.MinValue, int.MaxValue);
+        if (type == typeof(long)) return (long)ParseInteger(str, long.MinValue, long.MaxValue);
+        if (type == typeof(ulong)) return (ulong)ParseInteger(str, 0, ulong.MaxValue);
         if (type == typeof(double)) return ParseDouble(str);
         if (type == typeof(float)) return (float)ParseDouble(str);
         throw new FormatException($"type {type.Name} is not supported by the config loader");
@@ -182,15 +201,14 @@ public sealed class ConfigKeys
         _ => throw new FormatException($"'{s}' is not a boolean"),
     };
 
-    /// <summary>Integers, also written as 1_000_000 or 1e6 (common in hyperparameter files).</summary>
-    private static long ParseInteger(string s)
+    /// <summary>Integers, also written as 1_000_000 or 1e6 (the command line's parser, <see cref="Commands.SharedOptions.TryParseWhole"/>).</summary>
+    private static decimal ParseInteger(string s, decimal min, decimal max)
     {
-        string t = s.Replace("_", "");
-        if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)) return v;
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) &&
-            d == Math.Floor(d) && Math.Abs(d) < 9.2e18)
-            return (long)d;
-        throw new FormatException($"'{s}' is not an integer");
+        if (!Commands.SharedOptions.TryParseWhole(s, out decimal v, out string? problem))
+            throw new FormatException($"'{s}' is {problem}");
+        if (v < min || v > max)
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{s}' is out of range ({min} to {max})"));
+        return v;
     }
 
     private static double ParseDouble(string s)
@@ -204,8 +222,26 @@ public sealed class ConfigKeys
     {
         var n = Nullable.GetUnderlyingType(t);
         if (n is not null) return TypeName(n) + " or null";
-        if (t.IsArray) return "a list of " + TypeName(t.GetElementType()!);
+        if (t.IsArray) return "a list of " + Plural(TypeName(t.GetElementType()!));
         return t == typeof(bool) ? "true/false" : t == typeof(string) ? "text" :
-            t == typeof(double) || t == typeof(float) ? "a number" : "an integer";
+            t == typeof(double) || t == typeof(float) ? "a number" :
+            t == typeof(ulong) ? "a non-negative integer" : "an integer";
     }
+
+    private static string Plural(string typeName) => typeName switch
+    {
+        "a number" => "numbers",
+        "an integer" => "integers",
+        "a non-negative integer" => "non-negative integers",
+        var other => other,
+    };
 }
+
+/// <summary>One config key as <c>controlrl config keys</c> explains it.</summary>
+/// <param name="Type">What the value is ("an integer", "a list of integers", "a number or null", ...).</param>
+/// <param name="Default">The algorithm's default, as config.yaml writes it.</param>
+/// <param name="DefaultValue">The default itself.</param>
+/// <param name="Units">Unit of the value, or null.</param>
+/// <param name="Description">From the property's <see cref="ConfigDocAttribute"/>; null when missing.</param>
+/// <param name="DeclaredIn">The config class declaring it (<see cref="AlgorithmConfig"/> for shared keys).</param>
+public sealed record KeyDoc(string Key, string Type, string Default, object? DefaultValue, string? Units, string? Description, Type DeclaredIn);

@@ -92,6 +92,7 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
                     string task = tasks is null ? "" : $" task [{string.Join(", ", tasks[episode].Select(x => x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}]";
                     string facts = string.Concat(infoNames.Select(n => string.Create(System.Globalization.CultureInfo.InvariantCulture, $", {n} {info[n][^1]:0.###}")));
                     request.Log.WriteLine($"episode {episode}:{task} return {returns[^1]:F2}, length {lengths[^1]}{facts}");
+                    request.Progress?.Update(returns.Count, returns.Average());
                     break;
                 }
             }

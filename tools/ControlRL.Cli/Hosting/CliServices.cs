@@ -25,6 +25,9 @@ public sealed class CliServices
     /// <summary>False in tests: no interactive progress bar.</summary>
     public bool InteractiveConsole { get; init; } = true;
 
+    /// <summary>Cancelling it acts like Ctrl+C on the running command (tests use it; the binary has Ctrl+C only).</summary>
+    public CancellationToken Interrupt { get; init; }
+
     public static CliServices Default() => new()
     {
         Envs = Registries.CreateEnvRegistry,

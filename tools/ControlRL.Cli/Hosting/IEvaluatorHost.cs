@@ -1,3 +1,4 @@
+using ControlRL.Cli.Logging;
 using ControlRL.Core.Envs;
 
 namespace ControlRL.Cli.Hosting;
@@ -30,7 +31,11 @@ public sealed record EvalRequest(
     string? VideoPath = null,
     int VideoEpisodes = 1,
     int VideoWidth = 0,
-    int VideoHeight = 0);
+    int VideoHeight = 0)
+{
+    /// <summary>Where the host reports episodes done (and the mean return so far); null: nowhere.</summary>
+    public ConsoleProgress? Progress { get; init; }
+}
 
 /// <summary>Per-episode results; the CLI prints the summary (mean ± std) and the JSON form.</summary>
 /// <param name="Tasks">With a test set: the task of each episode, in order.</param>

@@ -8,7 +8,10 @@ public enum ProgressMode
     /// <summary>One line redrawn in place with \r (an interactive terminal).</summary>
     Bar,
 
-    /// <summary>A plain line every N updates (stderr redirected to a file or CI log, or --no-progress).</summary>
+    /// <summary>
+    /// A plain line every N updates, or every few seconds when built with a plain interval (stderr redirected to a
+    /// file or CI log, or --no-progress).
+    /// </summary>
     Plain,
 
     /// <summary>Nothing.</summary>
@@ -16,9 +19,10 @@ public enum ProgressMode
 }
 
 /// <summary>
-/// Training progress on stderr: steps/total, percent, steps per second, recent mean episodic return and ETA.
-/// The bar redraws at most every <see cref="MinRedraw"/>; the trainer may call <see cref="Update"/> as often as
-/// it likes (typically once per PPO update).
+/// Progress of a long command on stderr: done/total, percent, rate, recent mean episodic return (when known) and
+/// ETA. Training counts env steps (rate in SPS); other commands count their own unit (episodes, checkpoints,
+/// update steps) and may run several phases one after another (<see cref="Phase"/>), each with a label and a total.
+/// The bar redraws at most every <see cref="MinRedraw"/>; callers may call <see cref="Update"/> as often as they like.
 /// </summary>
 public sealed class ConsoleProgress
 {
@@ -30,6 +34,10 @@ public sealed class ConsoleProgress
     private long _startStep;
     private TimeSpan _startTime;
     private readonly int _plainEvery;
+    private readonly TimeSpan? _plainInterval;
+    private TimeSpan? _lastPlain;
+    private bool _plainStale;
+    private bool _open;
     private TimeSpan? _lastDraw;
     private int _lastWidth;
     private long _updates;
@@ -40,14 +48,23 @@ public sealed class ConsoleProgress
     /// <param name="startStep">Global step training starts from (non-zero when resuming), so SPS counts only this process.</param>
     /// <param name="clock">Elapsed time source (tests pass a fake one).</param>
     /// <param name="plainEvery">In <see cref="ProgressMode.Plain"/>, print one line per this many updates.</param>
+    /// <param name="unit">What is counted: "steps" (training: the rate reads SPS) or e.g. "episodes", "checkpoints".</param>
+    /// <param name="label">Shown before the counts, e.g. the benchmark case; <see cref="Phase"/> changes it.</param>
+    /// <param name="plainInterval">In <see cref="ProgressMode.Plain"/>, print a line each time this much time has passed
+    /// since the last one (or the phase's start), and at the end of each phase, instead of every
+    /// <paramref name="plainEvery"/> updates.</param>
     public ConsoleProgress(long totalSteps, TextWriter output, ProgressMode mode, long startStep = 0,
-        Func<TimeSpan>? clock = null, int plainEvery = 10)
+        Func<TimeSpan>? clock = null, int plainEvery = 10, string unit = "steps", string? label = null,
+        TimeSpan? plainInterval = null)
     {
         TotalSteps = totalSteps;
         _out = output;
         Mode = mode;
+        Unit = unit;
+        Label = label;
         _startStep = _step = startStep;
         _plainEvery = Math.Max(1, plainEvery);
+        _plainInterval = plainInterval;
         if (clock is null)
         {
             var sw = Stopwatch.StartNew();
@@ -60,13 +77,56 @@ public sealed class ConsoleProgress
     public static ConsoleProgress ForConsole(long totalSteps, bool noProgress, long startStep = 0) =>
         new(totalSteps, Console.Error, noProgress || Console.IsErrorRedirected ? ProgressMode.Plain : ProgressMode.Bar, startStep);
 
-    public long TotalSteps { get; }
+    /// <summary>
+    /// A bar on an interactive stderr; otherwise a plain line every <paramref name="plainInterval"/> (default 5 s).
+    /// </summary>
+    /// <param name="interactive">False when the caller knows there is no terminal (tests, --no-progress).</param>
+    public static ConsoleProgress ForTask(TextWriter output, bool interactive, long total, string unit, string? label = null,
+        TimeSpan? plainInterval = null) =>
+        new(total, output, interactive && !Console.IsErrorRedirected ? ProgressMode.Bar : ProgressMode.Plain,
+            unit: unit, label: label, plainInterval: plainInterval ?? TimeSpan.FromSeconds(5));
+
+    /// <summary>The total of the current phase (in <see cref="Unit"/>).</summary>
+    public long TotalSteps { get; private set; }
     public ProgressMode Mode { get; }
+
+    /// <summary>What is counted ("steps", "episodes", ...).</summary>
+    public string Unit { get; }
+
+    /// <summary>The current phase's label, or null; shown from the next redraw.</summary>
+    public string? Label { get; set; }
+
+    /// <summary>
+    /// Added to every <see cref="Update"/>'s count, so a callee can count from 0 inside a larger total (eval
+    /// --all-checkpoints: the episodes of checkpoint k come after those of the first k-1).
+    /// </summary>
+    public long Offset { get; set; }
+
+    /// <summary>
+    /// Starts a new phase counting from 0 to <paramref name="total"/> (e.g. the next benchmark case): the current
+    /// one, if it saw any update, ends with its final line.
+    /// </summary>
+    public void Phase(string label, long total)
+    {
+        if (_open) EndLine();
+        Label = label;
+        TotalSteps = total;
+        _startStep = _step = 0;
+        Offset = 0;
+        _startTime = _clock();
+        _updates = 0;
+        _lastDraw = null;
+        _lastPlain = null;
+        _plainStale = false;
+        _meanReturn = null;
+    }
 
     /// <summary>Reports the global step and, when known, the mean return of recent episodes.</summary>
     public void Update(long globalStep, double? meanReturn = null)
     {
+        globalStep += Offset;
         _step = globalStep;
+        _open = true;
         if (meanReturn is { } r && double.IsFinite(r)) _meanReturn = r;
         _updates++;
         switch (Mode)
@@ -76,9 +136,26 @@ public sealed class ConsoleProgress
                 if (_lastDraw is not { } last || now - last >= MinRedraw || globalStep >= TotalSteps) DrawBar(now);
                 break;
             case ProgressMode.Plain:
-                if (_updates == 1 || _updates % _plainEvery == 0 || globalStep >= TotalSteps) _out.WriteLine(PlainLine());
+                if (PlainDue(globalStep)) WritePlain();
+                else _plainStale = true;
                 break;
         }
+    }
+
+    private bool PlainDue(long step)
+    {
+        if (step >= TotalSteps) return true;
+        // Timed lines: the first one after an interval of work, so a phase that ends sooner prints its final line only.
+        if (_plainInterval is { } every) return _clock() - (_lastPlain ?? _startTime) >= every;
+        return _updates == 1 || _updates % _plainEvery == 0;
+    }
+
+    private void WritePlain()
+    {
+        _lastPlain = _clock();
+        _plainStale = false;
+        _out.WriteLine(PlainLine());
+        _out.Flush();
     }
 
     /// <summary>
@@ -91,37 +168,44 @@ public sealed class ConsoleProgress
         _startTime = _clock();
     }
 
-    /// <summary>Prints a message line without corrupting the bar (the bar is redrawn on the next update).</summary>
-    public void Message(string line)
+    /// <summary>
+    /// Prints a message line without corrupting the bar (the bar is redrawn on the next update), on the progress
+    /// stream or on <paramref name="to"/> (e.g. stdout, with the bar on stderr).
+    /// </summary>
+    public void Message(string line, TextWriter? to = null)
     {
         if (Mode == ProgressMode.Bar && _lastWidth > 0)
         {
             _out.Write('\r' + new string(' ', _lastWidth) + '\r');
+            _out.Flush();
             _lastWidth = 0;
             _lastDraw = null;
         }
-        _out.WriteLine(line);
+        (to ?? _out).WriteLine(line);
+        if (to is not null && to != _out) to.Flush();
     }
 
-    /// <summary>Ends the bar's line (call once when training stops).</summary>
-    private bool _finished;
-
-    /// <summary>Ends the bar (or prints the last plain line); later calls do nothing.</summary>
+    /// <summary>Ends the bar's line (call when the work stops; again is harmless, as is before any update).</summary>
     public void Finish()
     {
-        if (_finished) return;
-        _finished = true;
+        if (_open) EndLine();
+        _out.Flush();
+    }
+
+    private void EndLine()
+    {
+        _open = false;
         if (Mode == ProgressMode.Bar)
         {
             DrawBar(_clock());
             _out.WriteLine();
             _lastWidth = 0;
         }
-        else if (Mode == ProgressMode.Plain && _updates % _plainEvery != 0 && _step < TotalSteps)
+        else if (Mode == ProgressMode.Plain &&
+                 (_plainInterval is null ? _updates % _plainEvery != 0 && _step < TotalSteps : _plainStale))
         {
-            _out.WriteLine(PlainLine());
+            WritePlain();
         }
-        _out.Flush();
     }
 
     /// <summary>Steps per second since this progress started (0 before any time passed).</summary>
@@ -155,8 +239,16 @@ public sealed class ConsoleProgress
         double sps = StepsPerSecond;
         string ret = _meanReturn is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "-";
         string eta = sps > 0 && _step < TotalSteps ? FormatDuration(TimeSpan.FromSeconds((TotalSteps - _step) / sps)) : "--:--:--";
+        string label = Label is null ? "" : Label + ": ";
+        if (Unit == "steps" && Label is null)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{_step:N0}/{TotalSteps:N0} {frac * 100,5:0.0}% | {sps:N0} SPS | return {ret} | ETA {eta}");
+        }
+        string rate = sps >= 100 ? sps.ToString("N0", CultureInfo.InvariantCulture) : sps.ToString("0.0#", CultureInfo.InvariantCulture);
+        string returns = _meanReturn is null ? "" : $" | return {ret}";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{_step:N0}/{TotalSteps:N0} {frac * 100,5:0.0}% | {sps:N0} SPS | return {ret} | ETA {eta}");
+            $"{label}{_step:N0}/{TotalSteps:N0} {Unit} {frac * 100,5:0.0}% | {rate} {Unit}/s{returns} | ETA {eta}");
     }
 
     internal static string FormatDuration(TimeSpan t) =>
