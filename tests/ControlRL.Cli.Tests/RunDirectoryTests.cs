@@ -32,12 +32,16 @@ public class RunDirectoryTests
     {
         using var tmp = new TempDir();
         var run = RunDirectory.Create(tmp.Path, "Hopper-v5", 1, Time);
-        Assert.Null(RunDirectory.FindLatestCheckpoint(run.Root));
-        Directory.CreateDirectory(run.CheckpointPath(20480));
-        Directory.CreateDirectory(run.CheckpointPath(4096));
+        Assert.Null(CheckpointCatalog.NewestValid(run.Root, null, "test"));
+        FakeCheckpoint.Write(run.CheckpointPath(20480));
+        FakeCheckpoint.Write(run.CheckpointPath(4096));
+        Directory.CreateDirectory(run.CheckpointPath(30000)); // cut short: no files
         Directory.CreateDirectory(Path.Combine(run.CheckpointsDir, "step_0000999999.tmp"));
         Directory.CreateDirectory(Path.Combine(run.CheckpointsDir, ".step_0001000000.tmp-123"));
-        Assert.Equal(run.CheckpointPath(20480), RunDirectory.FindLatestCheckpoint(run.Root));
+        FakeCheckpoint.Write(run.BestCheckpointDir); // never a resume candidate
+        var log = new StringWriter();
+        Assert.Equal(run.CheckpointPath(20480), CheckpointCatalog.NewestValid(run.Root, log, "test")!.Dir);
+        Assert.Contains("skipping damaged checkpoint step_0000030000", log.ToString());
     }
 
     [Fact]

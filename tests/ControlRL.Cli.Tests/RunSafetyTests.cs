@@ -165,6 +165,22 @@ public class RunSafetyTests
     }
 
     [Fact]
+    public void CheckpointWritesCutShortAreCleanedUpWhenTheRunResumes()
+    {
+        using var tmp = new TempDir();
+        string run = Train(tmp, 512);
+        string ckpts = Path.Combine(run, "checkpoints");
+        // Killed mid-write: a temp folder of a new step, and best moved aside just before its replacement moved in.
+        FakeCheckpoint.Write(Path.Combine(ckpts, ".step_0000000576.tmp-0123"));
+        Directory.Move(Path.Combine(ckpts, "best"), Path.Combine(ckpts, ".best.old-4567"));
+        var r = Run("train", "--resume", run, "-t", "576");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("cleaned up 2 checkpoint write(s) cut short", r.Err);
+        Assert.Empty(Directory.GetDirectories(ckpts, ".*"));
+        Assert.NotNull(CheckpointCatalog.TryVerify(Path.Combine(ckpts, "best"), -1, out _));
+    }
+
+    [Fact]
     public void PlotDropsRowsThatAResumedRunReplaced()
     {
         using var tmp = new TempDir();

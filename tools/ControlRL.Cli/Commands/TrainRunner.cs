@@ -88,6 +88,8 @@ public static class TrainRunner
             long? resumedAt = resumeRun is not null ? checkpoint!.Step : null;
             if (resumedAt is { } at)
             {
+                int recovered = run.RecoverCheckpoints();
+                if (recovered > 0) services.Err.WriteLine($"note: cleaned up {recovered} checkpoint write(s) cut short by the previous process.");
                 var moved = run.SupersedeCheckpointsAfter(at);
                 if (moved.Count > 0)
                     services.Err.WriteLine($"note: {string.Join(", ", moved)} came after the resumed checkpoint; moved aside to checkpoints/.superseded-* (kept, not used).");

@@ -75,22 +75,6 @@ public sealed class RunDirectory
         foreach (var d in new[] { Root, TensorBoardDir, CheckpointsDir, PlotsDir, VideosDir }) Directory.CreateDirectory(d);
     }
 
-    /// <summary>
-    /// The newest complete checkpoint folder of a run (highest step number in its name; ties and unnumbered
-    /// names by modification time), or null when there is none.
-    /// </summary>
-    public static string? FindLatestCheckpoint(string runDir)
-    {
-        string dir = Path.Combine(runDir, "checkpoints");
-        if (!Directory.Exists(dir)) return null;
-        return new DirectoryInfo(dir).EnumerateDirectories()
-            .Where(d => !d.Name.StartsWith('.') && !d.Name.Contains(".tmp", StringComparison.OrdinalIgnoreCase))
-            .OrderByDescending(d => StepOf(d.Name))
-            .ThenByDescending(d => d.LastWriteTimeUtc)
-            .Select(d => d.FullName)
-            .FirstOrDefault();
-    }
-
     /// <summary>Every complete checkpoint folder of a run with its step number, in step order.</summary>
     public static IReadOnlyList<(long Step, string Dir)> Checkpoints(string runDir)
     {
@@ -112,6 +96,24 @@ public sealed class RunDirectory
     {
         var (checkpoint, run) = CheckpointCatalog.Resolve(path, log ?? Console.Error, what);
         return new ResumeTarget(checkpoint.Dir, run);
+    }
+
+    /// <summary>
+    /// After a crash: every checkpoint write that was cut short is cleaned up (its hidden temp folder deleted; a
+    /// checkpoint moved aside to be replaced, e.g. checkpoints/best, put back). Returns how many were found.
+    /// </summary>
+    public int RecoverCheckpoints()
+    {
+        if (!Directory.Exists(CheckpointsDir)) return 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string dir in Directory.EnumerateDirectories(CheckpointsDir, ".*"))
+        {
+            string hidden = Path.GetFileName(dir);
+            int tag = Math.Max(hidden.LastIndexOf(".tmp-", StringComparison.Ordinal), hidden.LastIndexOf(".old-", StringComparison.Ordinal));
+            if (tag > 1) names.Add(hidden[1..tag]);
+        }
+        foreach (string name in names) ControlRL.Core.Checkpoints.AtomicDirectory.Recover(Path.Combine(CheckpointsDir, name));
+        return names.Count;
     }
 
     /// <summary>
