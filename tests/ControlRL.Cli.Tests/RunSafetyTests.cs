@@ -137,6 +137,10 @@ public class RunSafetyTests
         Assert.True(eval.Code == 0, eval.Err);
         Assert.Contains("skipping damaged checkpoint step_0000000512", eval.Err);
         Assert.Contains("using step_0000000256, the newest valid checkpoint", eval.Err);
+        var overSteps = Run("eval", run, "--all-checkpoints", "--episodes", "1");
+        Assert.True(overSteps.Code == 0, overSteps.Err);
+        Assert.Contains("skipping damaged checkpoint step_0000000512", overSteps.Err);
+        Assert.Contains("step 256:", overSteps.Out);
 
         var resumed = Run("train", "--resume", run, "-t", "768");
         Assert.True(resumed.Code == 0, resumed.Err);
