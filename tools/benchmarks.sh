@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Reproduces BENCHMARKS.md: throughput benchmarks, then 1M-step learning curves (3 seeds) and their plots.
-# Usage: tools/benchmarks.sh [throughput|learning|walker|stack|carracing|all]
-#   learning: MuJoCo curves, about an hour on 2 cores; walker: BipedalWalker-v3 5M steps x 3 seeds and the Stump
-#   Tracks curriculum comparison (2 teachers x 3 seeds x 15M steps), about 3 hours.
+# Usage: tools/benchmarks.sh [throughput|learning|walker|stack|carracing|all]; results go to benchmarks-out/.
+# The figures and tables from the raw data committed in docs/benchmarks/, without training: tools/bench/figures.sh.
+#   learning: MuJoCo curves, about an hour on 2 cores (trainings, then benchmarks-out/data/<section>/<run>/ in the
+#   layout of docs/benchmarks/, then tools/bench/figures.sh on that data).
+#   walker: BipedalWalker-v3 5M steps x 3 seeds and the Stump Tracks curriculum comparison (2 teachers x 3 seeds x
+#   15M steps), about 3 hours.
 #   stack: this build against the commit before typed observations (BASE, default 3368c2f), the same-seed
 #   HalfCheetah curve of both, the CarRacing env and the CNN update against Debian's PyTorch (a few minutes).
 #   carracing: PPO from pixels on CarRacing-v3, 2 seeds (CARRACING_STEPS, default 1M agent steps, about 1.5 hours
-#   per seed alone on 2 cores), eval of every checkpoint and the curves.
+#   per seed alone on 2 cores), eval of every checkpoint and the curves. BENCHMARKS.md's runs used
+#   CARRACING_STEPS=3000000 and were stopped after 901,120 steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -45,9 +49,12 @@ if [ "$what" = learning ] || [ "$what" = all ]; then
       --config configs/baselines/cleanrl_ppo_continuous.yaml
     $C train --env Hopper-v5 --seed "$seed" --no-progress --run-dir "$out/hopper"
   done
-  $C plot "$out"/halfcheetah/* --out "$out/halfcheetah.png" --title "HalfCheetah-v5, default config (RL-Zoo values), 3 seeds"
-  $C plot "$out"/halfcheetah-cleanrl/* --out "$out/halfcheetah-cleanrl.png" --title "HalfCheetah-v5, CleanRL defaults, 3 seeds"
-  $C plot "$out"/hopper/* --out "$out/hopper.png" --title "Hopper-v5, default config (CleanRL defaults), 3 seeds"
+  # Each run's raw data (config.yaml, progress.csv, eval.json of its final checkpoint) in docs/benchmarks' layout,
+  # then the figures and the per-seed table from that data alone.
+  for section in halfcheetah halfcheetah-cleanrl hopper; do
+    for run in "$out/$section"/*/; do tools/bench/keep_run.sh "$run" "$out/data/$section"; done
+  done
+  BENCH_DATA="$out/data" tools/bench/figures.sh learning
 fi
 
 if [ "$what" = stack ] || [ "$what" = all ]; then
@@ -72,6 +79,6 @@ if [ "$what" = carracing ] || [ "$what" = all ]; then
     $C train --env CarRacing-v3 --seed "$seed" --total-timesteps "${CARRACING_STEPS:-1000000}" --no-progress --run-dir "$out/carracing"
   done
   for run in "$out"/carracing/*; do $C eval "$run" --all-checkpoints --episodes 10; done
-  $C plot "$out"/carracing/* --out "$out/carracing-v3.png" --title "CarRacing-v3 from pixels, PPO, 2 seeds"
-  $C plot "$out"/carracing/* --eval --out "$out/carracing-v3-eval.png" --title "CarRacing-v3: deterministic eval over steps, 2 seeds"
+  for run in "$out"/carracing/*/; do tools/bench/keep_run.sh "$run" "$out/data/carracing"; done
+  BENCH_DATA="$out/data" tools/bench/figures.sh carracing
 fi
