@@ -21,7 +21,7 @@ public static class TrainCommand
             .WholeNumber(1, MaxEnvs);
         var config = new Option<string?>("--config", "-c") { HelpName = "file.yaml",  Description = "YAML file of config keys (snake_case, see --set) applied over configs/<algo>/<env>.yaml." };
         var set = SharedOptions.Set();
-        var resume = new Option<string?>("--resume") { HelpName = "dir",  Description = "Continue training from a run directory (its latest checkpoint) or a checkpoint directory." };
+        var resume = new Option<string?>("--resume") { HelpName = "dir",  Description = "Continue training from a run directory (its newest valid checkpoint) or a checkpoint directory, with the settings saved in the checkpoint (flags, --set and --config apply over them). A stand-alone checkpoint starts a new run folder." };
         var runDir = new Option<string>("--run-dir") { HelpName = "dir",  Description = "Parent folder of run directories.", DefaultValueFactory = _ => "runs" };
         var device = SharedOptions.Device();
         var curriculum = new Option<string?>("--curriculum") { HelpName = "teacher", Description = "Curriculum over a parameterized env's tasks (e.g. StumpTracks-v0): random, alp-gmm, covar-gmm or riac. Logs curriculum.csv and plots/curriculum_tasks.png." };
@@ -29,10 +29,12 @@ public static class TrainCommand
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar; print a plain progress line every few updates instead." };
 
         var cmd = new Command("train", """
-            Train a policy (PPO by default). The algorithm (--algo, or algo: in --config / --set / the resumed run's
-            config.yaml) selects the config keys; they resolve, lowest precedence first: the algorithm's defaults <
-            configs/<algo>/<env>.yaml < --config < --set < explicit flags (--total-timesteps, --seed, --num-envs, --device).
-            Creates runs/<env>__<algo>__<seed>__<time>/ with config.yaml, progress.csv, tb/, checkpoints/, plots/, videos/.
+            Train a policy (PPO by default). The algorithm (--algo, or algo: in --config / --set / the resumed checkpoint)
+            selects the config keys; they resolve, lowest precedence first: the algorithm's defaults (or, with --resume,
+            the checkpoint's saved config) < configs/<algo>/<env>.yaml (not when resuming) < --config < --set < explicit
+            flags (--total-timesteps, --seed, --num-envs, --device). Creates runs/<env>__<algo>__<seed>__<time>/ with
+            config.yaml, progress.csv, tb/, checkpoints/ (step_N/ and best/), plots/, videos/. Evaluates every eval_every
+            steps; SIGINT/SIGTERM write a checkpoint before exiting (a second signal exits at once).
             Every key --set accepts, with its type, default, units and meaning: controlrl config keys [--algo ppo].
             Example: controlrl train --env Hopper-v5 --seed 2 --set learning_rate=1e-4 --set hidden_sizes=[256,256]
             """)
