@@ -24,6 +24,7 @@ if [ "$what" = throughput ] || [ "$what" = all ]; then
   $C bench ppo HalfCheetah-v5 --config configs/baselines/cleanrl_ppo_continuous.yaml --updates 10 | tee "$out/bench_ppo_cleanrl.txt"
   $C bench ppo HalfCheetah-v5 --updates 10 | tee "$out/bench_ppo_halfcheetah_default.txt"
   $C bench env BipedalWalker-v3 --threads 1,2 --steps 100000 | tee "$out/bench_env_bipedalwalker.txt"
+  $C bench env StumpTracks-v0 --threads 1,2 --steps 100000 | tee "$out/bench_env_stumptracks.txt"
   $C bench ppo BipedalWalker-v3 --updates 1 | tee "$out/bench_ppo_bipedalwalker.txt"
 fi
 

@@ -33,11 +33,11 @@ def run_row(section, run):
         "seed": config_value(os.path.join(run, "config.yaml"), "seed"),
         "last_step": last,
         "episodes": len(returns),
-        "train_return_last10": round(statistics.mean(returns[-10:]), 1),
+        "train_return_last10": statistics.mean(returns[-10:]),
         "eval_checkpoint": os.path.basename(ev["checkpoint"]) if ev else "",
         "eval_episodes": ev["episodes"] if ev else "",
-        "eval_mean": round(ev["mean_return"], 1) if ev else "",
-        "eval_std": round(ev["std_return"], 1) if ev else "",
+        "eval_mean": ev["mean_return"] if ev else "",
+        "eval_std": ev["std_return"] if ev else "",
     }
 
 
@@ -55,7 +55,7 @@ def main():
     with open(out, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(table[0].keys()), lineterminator="\n")
         w.writeheader()
-        w.writerows(table)
+        w.writerows({k: round(v, 1) if isinstance(v, float) else v for k, v in r.items()} for r in table)
     print(f"wrote {out}")
     print("| section | runs | seeds' training returns | training return | eval return |")
     print("|---|---|---|---|---|")
