@@ -1,8 +1,10 @@
+using System.Globalization;
 using ControlRL.Cli.Hosting;
 using ControlRL.Core.Random;
 using ControlRL.Core.Vector;
 using ControlRL.Core.Wrappers;
 using ControlRL.Learning.Checkpoints;
+using ControlRL.Learning.Evaluation;
 using ControlRL.Learning.Algorithms;
 using ControlRL.Models.Policies;
 using ControlRL.Video;
@@ -55,58 +57,61 @@ public sealed class PolicyEvaluatorHost : IEvaluatorHost
             throw new CliUsageException($"checkpoint policy expects {policy.ObservationSize} observations but {envId} gives {env.Buffers.ObservationSize}.");
         PpoCheckpoint.RestoreEnvState(env, PpoCheckpoint.ReadState(request.CheckpointDir).Doubles);
         using var actor = new PolicyActor(policy, env.Buffers.ObservationSpace, request.Seed ^ 0xE7A1UL, cfg.Device);
-        var stats = env.Find<RecordEpisodeStatistics>()!;
-        var actions = new float[env.Buffers.ActionSize];
-        var returns = new List<double>();
-        var lengths = new List<int>();
         var tasks = request.TestTasks > 0 ? DrawTestSet(env, request, envId) : null;
         int episodes = tasks?.Count ?? request.Episodes;
-        var infoNames = stats.InfoNames;
-        var info = infoNames.ToDictionary(n => n, _ => new List<double>(), StringComparer.Ordinal);
-        var eventNames = stats.EventNames;
-        var events = new List<EvalEvent>();
         using var video = request.VideoPath is null ? null : OpenVideo(env, request, envId, episodes);
-        for (int episode = 0; episode < episodes && !cancellationToken.IsCancellationRequested; episode++)
-        {
-            if (tasks is not null) tasks[episode].CopyTo(env.Buffers.PendingTask(0));
-            env.Reset(request.Seed + (ulong)episode);
-            video?.AfterReset();
-            while (true)
-            {
-                actor.Act(env.Buffers.Obs, actions, 1, request.Deterministic);
-                env.Step(actions);
-                video?.AfterStep();
-                foreach (var ev in env.Buffers.Events(0))
-                {
-                    string kind = (uint)ev.Kind < (uint)eventNames.Count ? eventNames[ev.Kind] : $"kind {ev.Kind}";
-                    events.Add(new EvalEvent(episode, kind, ev.X, ev.Y, ev.Value));
-                    request.Log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"episode {episode}: {kind} at ({ev.X:0.##}, {ev.Y:0.##}), value {ev.Value:0.###}"));
-                }
-                if (stats.CompletedThisStep.Count > 0)
-                {
-                    returns.Add(stats.CompletedThisStep[0].Return);
-                    lengths.Add(stats.CompletedThisStep[0].Length);
-                    var episodeInfo = stats.CompletedThisStep[0].Info.Span;
-                    for (int k = 0; k < infoNames.Count; k++) info[infoNames[k]].Add(episodeInfo[k]);
-                    string task = tasks is null ? "" : $" task [{string.Join(", ", tasks[episode].Select(x => x.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}]";
-                    string facts = string.Concat(infoNames.Select(n => string.Create(System.Globalization.CultureInfo.InvariantCulture, $", {n} {info[n][^1]:0.###}")));
-                    request.Log.WriteLine($"episode {episode}:{task} return {returns[^1]:F2}, length {lengths[^1]}{facts}");
-                    request.Progress?.Update(returns.Count, returns.Average());
-                    break;
-                }
-            }
-        }
+        var observer = new EpisodeLog(env, request, tasks, video);
+        var run = EpisodeEvaluator.Run(env, (obs, actions) => actor.Act(obs, actions, 1, request.Deterministic),
+            episodes, request.Seed, cancellationToken, observer,
+            beforeReset: tasks is null ? null : episode => tasks[episode].CopyTo(env.Buffers.PendingTask(0)));
         if (video is { FrameCount: > 0 }) // none when interrupted before the first reset: no file
         {
             video.Complete();
-            request.Log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            request.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"video: wrote {video.Path} ({video.EpisodesEnded} episode(s), {video.FrameCount} frames of {video.Width}x{video.Height} at {video.Fps:0.##} fps)"));
         }
+        var returns = run.Returns.ToList();
+        var lengths = run.Lengths.ToList();
         var result = tasks is null
             ? new EvalResult(envId, returns, lengths)
             : new EvalResult(envId, returns, lengths, tasks.Take(returns.Count).ToArray(), request.MasteredReturn, env.TaskSpace!.Names);
-        return result with { Info = info.ToDictionary(e => e.Key, e => (IReadOnlyList<double>)e.Value, StringComparer.Ordinal), Events = events };
+        return result with { Info = run.Info, Events = observer.Events };
+    }
+
+    /// <summary>What eval prints and records while episodes run: events as they happen, a line per finished
+    /// episode (task, return, length, info), progress, and the video's frames.</summary>
+    private sealed class EpisodeLog(IVectorEnv env, EvalRequest request, List<float[]>? tasks, VectorEnvVideo? video) : IEpisodeObserver
+    {
+        private readonly RecordEpisodeStatistics _stats = env.Find<RecordEpisodeStatistics>()!;
+        private readonly List<double> _returns = [];
+
+        public List<EvalEvent> Events { get; } = [];
+
+        public void OnEpisodeStart(int episode, IVectorEnv e) => video?.AfterReset();
+
+        public void OnStep(int episode, IVectorEnv e, bool done)
+        {
+            video?.AfterStep();
+            var eventNames = _stats.EventNames;
+            foreach (var ev in e.Buffers.Events(0))
+            {
+                string kind = (uint)ev.Kind < (uint)eventNames.Count ? eventNames[ev.Kind] : $"kind {ev.Kind}";
+                Events.Add(new EvalEvent(episode, kind, ev.X, ev.Y, ev.Value));
+                request.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"episode {episode}: {kind} at ({ev.X:0.##}, {ev.Y:0.##}), value {ev.Value:0.###}"));
+            }
+            if (!done) return;
+            var ep = _stats.CompletedThisStep[0];
+            _returns.Add(ep.Return);
+            var names = _stats.InfoNames;
+            var values = ep.Info.Span;
+            string facts = "";
+            for (int k = 0; k < names.Count && k < values.Length; k++)
+                facts += string.Create(CultureInfo.InvariantCulture, $", {names[k]} {values[k]:0.###}");
+            string task = tasks is null ? "" : $" task [{string.Join(", ", tasks[episode].Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))}]";
+            request.Log.WriteLine($"episode {episode}:{task} return {ep.Return:F2}, length {ep.Length}{facts}");
+            request.Progress?.Update(_returns.Count, _returns.Average());
+        }
     }
 
     // The first VideoEpisodes episodes of the one sub-env, at 1 / dt frames per second. The file gets its final name
