@@ -78,9 +78,12 @@ public abstract class AlgorithmConfig
     [ConfigDoc("Stop training once an evaluation's mean return reaches this; null never stops.", Units = "episode return")]
     public double? EvalStopReward { get; set; }
 
-    /// <summary>Record an evaluation episode to videos/ every this many env steps (needs an env that renders); 0 records none.</summary>
-    [ConfigDoc("Record an evaluation episode to videos/step_N.mp4 every this many env steps and at the end (envs that render); 0: no videos.", Units = "env steps")]
-    public long VideoEvery { get; set; }
+    /// <summary>
+    /// Record an evaluation episode to videos/ every this many env steps and at the end (needs an env that renders;
+    /// others skip videos with a note); 0 records none. The default gives about four videos per 1M-step run.
+    /// </summary>
+    [ConfigDoc("Record an evaluation episode to videos/step_N.mp4 every this many env steps and at the end (envs that render; others skip videos with a note); 0: no videos.", Units = "env steps")]
+    public long VideoEvery { get; set; } = 250_000;
 
     /// <summary>Curriculum teacher choosing the task of each episode of a parameterized env: <c>random</c>,
     /// <c>alp-gmm</c>, <c>covar-gmm</c> or <c>riac</c>; null trains on the env's default task.</summary>
