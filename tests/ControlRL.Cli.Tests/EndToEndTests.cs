@@ -5,23 +5,8 @@ namespace ControlRL.Cli.Tests;
 /// <summary>The real trainer, evaluator and env registry behind the command line, on a short budget.</summary>
 public class EndToEndTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var services = new CliServices
-        {
-            Envs = Registries.CreateEnvRegistry,
-            Trainer = DefaultHosts.Trainer,
-            Evaluator = DefaultHosts.Evaluator,
-            Benchmarks = DefaultHosts.Benchmarks,
-            Out = output,
-            Err = error,
-            InteractiveConsole = false,
-        };
-        int code = CliApp.Run(args, services);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) =>
+        RealCli.Run(Registries.CreateEnvRegistry, args);
 
     [Fact]
     public void TrainThenEvalTheCheckpoint()

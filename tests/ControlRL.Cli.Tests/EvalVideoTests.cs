@@ -46,28 +46,8 @@ public class EvalVideoTests
         public void Dispose() { }
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var services = new CliServices
-        {
-            Envs = () =>
-            {
-                var r = new EnvRegistry();
-                r.Register("Paint-v0", () => new PaintEnv());
-                r.Register(FakeEnv.Id, () => new FakeEnv());
-                return r;
-            },
-            Trainer = DefaultHosts.Trainer,
-            Evaluator = DefaultHosts.Evaluator,
-            Benchmarks = DefaultHosts.Benchmarks,
-            Out = o,
-            Err = e,
-            InteractiveConsole = false,
-        };
-        return (CliApp.Run(args, services), o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) =>
+        RealCli.Run(RealCli.With(("Paint-v0", () => new PaintEnv())), args);
 
     private static string TrainTinyRun(TempDir tmp, string env)
     {

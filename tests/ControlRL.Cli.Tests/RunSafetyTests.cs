@@ -18,22 +18,8 @@ public class RunSafetyTests
     // Small and fast: 64-step rollouts, 200-step episodes, one evaluation episode.
     private static readonly string[] Small = ["--set", "num_steps=64", "--set", "num_minibatches=2", "--set", "eval_episodes=1", "--set", "eval_every=256"];
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliApp.Run(args, new CliServices
-        {
-            Envs = CliHarness.FakeRegistry,
-            Trainer = DefaultHosts.Trainer,
-            Evaluator = DefaultHosts.Evaluator,
-            Benchmarks = DefaultHosts.Benchmarks,
-            Out = output,
-            Err = error,
-            InteractiveConsole = false,
-        });
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) =>
+        RealCli.Run(CliHarness.FakeRegistry, args);
 
     private static string Train(TempDir tmp, long steps, params string[] extra)
     {

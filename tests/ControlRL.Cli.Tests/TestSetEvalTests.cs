@@ -27,28 +27,8 @@ public class TestSetEvalTests
         public void Dispose() { }
     }
 
-    private static (int, string, string) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var services = new CliServices
-        {
-            Envs = () =>
-            {
-                var r = new EnvRegistry();
-                r.Register("Skill-v0", () => new SkillEnv());
-                r.Register(FakeEnv.Id, () => new FakeEnv());
-                return r;
-            },
-            Trainer = DefaultHosts.Trainer,
-            Evaluator = DefaultHosts.Evaluator,
-            Benchmarks = DefaultHosts.Benchmarks,
-            Out = o,
-            Err = e,
-            InteractiveConsole = false,
-        };
-        return (CliApp.Run(args, services), o.ToString(), e.ToString());
-    }
+    private static (int, string, string) Run(params string[] args) =>
+        RealCli.Run(RealCli.With(("Skill-v0", () => new SkillEnv())), args);
 
     /// <summary>One 64-step update on Skill-v0: a run folder with a checkpoint to evaluate.</summary>
     private static string TrainTinySkillRun(TempDir tmp)

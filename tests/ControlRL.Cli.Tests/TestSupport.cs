@@ -161,3 +161,33 @@ public static class FakeCheckpoint
         return dir;
     }
 }
+
+/// <summary>Runs the CLI in-process with the real trainer, evaluator and benchmarks over the given envs.</summary>
+public static class RealCli
+{
+    public static (int Code, string Out, string Err) Run(Func<EnvRegistry> envs, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, new CliServices
+        {
+            Envs = envs,
+            Trainer = DefaultHosts.Trainer,
+            Evaluator = DefaultHosts.Evaluator,
+            Benchmarks = DefaultHosts.Benchmarks,
+            Out = output,
+            Err = error,
+            InteractiveConsole = false,
+        });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A registry of the fake point env plus the given envs.</summary>
+    public static Func<EnvRegistry> With(params (string Id, Func<IEnv> Make)[] envs) => () =>
+    {
+        var r = new EnvRegistry();
+        foreach (var (id, make) in envs) r.Register(id, make);
+        r.Register(FakeEnv.Id, () => new FakeEnv());
+        return r;
+    };
+}

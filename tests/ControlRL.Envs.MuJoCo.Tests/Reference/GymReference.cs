@@ -54,7 +54,7 @@ public sealed class GymReference : IDisposable
                 w.WriteLine(string.Join(' ', a.Select(v => v.ToString("G9", CultureInfo.InvariantCulture))));
         }
 
-        var (code, stdout, stderr) = Execute(_binary.Value, [taskId, modelPath, input]);
+        var (code, stdout, stderr) = ReferenceProgram.Execute(_binary.Value, [taskId, modelPath, input]);
         if (code != 0) throw new InvalidOperationException($"gym_reference {taskId} exited with {code}: {stderr}");
         return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Parse).ToList();
     }
@@ -70,32 +70,7 @@ public sealed class GymReference : IDisposable
         text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 
-    private string Compile()
-    {
-        string source = Path.Combine(RepoPaths.Root, SourcePath);
-        string binary = Path.Combine(_folder, "gym_reference");
-        // No -ffast-math: IEEE double arithmetic, as numpy's.
-        var (code, _, stderr) = Execute("gcc",
-            ["-O2", "-std=c11", "-Wall", "-Wextra", "-o", binary, source, "-lmujoco", "-lm"]);
-        if (code != 0) throw new InvalidOperationException($"gcc failed to build {SourcePath}:\n{stderr}");
-        return binary;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Execute(string file, IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.Result);
-    }
+    private string Compile() => ReferenceProgram.Compile(SourcePath, Path.Combine(_folder, "gym_reference"), "-lmujoco", "-lm");
 
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")

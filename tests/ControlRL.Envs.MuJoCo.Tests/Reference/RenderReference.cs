@@ -39,37 +39,13 @@ public sealed class RenderReference : IDisposable
             modelPath, width.ToString(CultureInfo.InvariantCulture), height.ToString(CultureInfo.InvariantCulture),
             camera, state, output, .. cameraSettings,
         ];
-        var (code, _, stderr) = Execute(_binary.Value, args);
+        var (code, _, stderr) = ReferenceProgram.Execute(_binary.Value, args);
         if (code != 0) throw new InvalidOperationException($"render_reference exited with {code}: {stderr}");
         return File.ReadAllBytes(output);
     }
 
-    private string Compile()
-    {
-        string source = Path.Combine(RepoPaths.Root, SourcePath);
-        string binary = Path.Combine(_folder, "render_reference");
-        // libEGL.so.1 by soname: the EGL declarations are in the source, so libegl-dev is not needed.
-        var (code, _, stderr) = Execute("gcc",
-            ["-O2", "-std=c11", "-Wall", "-Wextra", "-o", binary, source, "-lmujoco", "-l:libEGL.so.1"]);
-        if (code != 0) throw new InvalidOperationException($"gcc failed to build {SourcePath}:\n{stderr}");
-        return binary;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Execute(string file, IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.Result);
-    }
+    // libEGL.so.1 by soname: the EGL declarations are in the source, so libegl-dev is not needed.
+    private string Compile() => ReferenceProgram.Compile(SourcePath, Path.Combine(_folder, "render_reference"), "-lmujoco", "-l:libEGL.so.1");
 
     public void Dispose()
     {
