@@ -42,6 +42,10 @@ public class BevBenchmarkTests(ITestOutputHelper output)
             sw.Restart();
             var renderer = new BevRenderer(town, cfg);
             output.WriteLine($"{cfg.Width}x{cfg.Height} at {cfg.PixelsPerMetre} px/m: town raster {renderer.TownRasterBytes / 1e6:0.00} MB built in {sw.Elapsed.TotalMilliseconds:0} ms");
+            renderer.SetRoute(route);
+            sw.Restart();
+            for (int i = 0; i < 10; i++) renderer.SetRoute(route);
+            output.WriteLine($"  SetRoute ({route.Length:0} m route): {sw.Elapsed.TotalMilliseconds / 10:0.00} ms");
             var frames = Frames(cfg, y, 64);
             var image = new byte[cfg.FrameBytes];
             var lights = new LightState[town.Signals.Count];

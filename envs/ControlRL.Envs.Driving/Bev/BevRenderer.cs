@@ -32,6 +32,7 @@ public sealed partial class BevRenderer
     private readonly Vec2[] _signalCentre;
     private readonly double[] _signalRadius;
 
+    private readonly (Vec2 Min, Vec2 Max)[] _junctionBoxes;
     private readonly OrientedBox[] _speedSignBoxes;
     private readonly byte[] _speedSignValues;
 
@@ -81,6 +82,10 @@ public sealed partial class BevRenderer
                 _signalRadius[i] = Math.Max(_signalRadius[i], _signalCentre[i].DistanceTo(_stopPoint[k]) + _stopLaneWidth[k] + config.StopLineThickness);
         }
 
+        _junctionBoxes = [.. town.Junctions.Select(j => (
+            new Vec2(j.Polygon.Min(p => p.X), j.Polygon.Min(p => p.Y)),
+            new Vec2(j.Polygon.Max(p => p.X), j.Polygon.Max(p => p.Y))))];
+
         // Speed signs have no footprint: CaRL draws a 2 m x 2 m box (extent 1 m) at the sign, valued like a speed.
         _speedSignBoxes = new OrientedBox[town.SpeedSigns.Count];
         _speedSignValues = new byte[town.SpeedSigns.Count];
@@ -128,7 +133,7 @@ public sealed partial class BevRenderer
             Vec2 p = path.PointAt(k * _routeStep);
             _routeX[k] = p.X;
             _routeY[k] = p.Y;
-            _routeInJunction[k] = Town.InJunction(p) >= 0;
+            _routeInJunction[k] = InJunction(p);
         }
 
         // A signal is on the route where a route lane ends at its stop line; its position along the path is found
@@ -142,6 +147,18 @@ public sealed partial class BevRenderer
             var proj = path.Project(lane.Centre.End, estimate - 50, estimate + 50);
             _routeSignals.Add((lane.SignalId, proj.S));
         }
+    }
+
+    // Town.InJunction with a bounding-box test first: a route samples every metre against every junction.
+    private bool InJunction(Vec2 p)
+    {
+        var boxes = _junctionBoxes;
+        for (int j = 0; j < boxes.Length; j++)
+        {
+            var (min, max) = boxes[j];
+            if (p.X >= min.X && p.X <= max.X && p.Y >= min.Y && p.Y <= max.Y && RoadNetwork.PolygonContains(Town.Junctions[j].Polygon, p)) return true;
+        }
+        return false;
     }
 
     /// <summary>
