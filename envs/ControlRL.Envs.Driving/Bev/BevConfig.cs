@@ -56,7 +56,7 @@ public sealed class BevConfig
     public const int MinSize = 8;
 
     /// <summary>All ten channels in CaRL's order.</summary>
-    public static IReadOnlyList<BevChannel> AllChannels { get; } = Enum.GetValues<BevChannel>();
+    public static IReadOnlyList<BevChannel> AllChannels { get; } = Array.AsReadOnly(Enum.GetValues<BevChannel>());
 
     /// <summary>A square raster of <paramref name="size"/> pixels.</summary>
     public BevConfig(int size, double pixelsPerMetre, int egoFromBottom, IReadOnlyList<BevChannel>? channels = null)

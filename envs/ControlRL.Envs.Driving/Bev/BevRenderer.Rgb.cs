@@ -49,7 +49,7 @@ public sealed partial class BevRenderer
             throw new ArgumentException($"BEV RGB buffer has {rgb.Length} bytes; {width} x {height} x 3 needs {width * height * 3}.", nameof(rgb));
         var cfg = Config;
         int w = cfg.Width, h = cfg.Height;
-        var all = Channels.All(cfg);
+        var all = _allChannels;
         _rgbChannels ??= new byte[w * h * all.Count];
         _rgbSmall ??= new byte[w * h * 3];
         double progress = Prepare(scene, commit: false);

@@ -23,7 +23,7 @@ public sealed partial class BevRenderer
     private const double RouteStep = 1.0;
 
     private readonly BevTownRaster _raster;
-    private readonly Channels _channels;
+    private readonly Channels _channels, _allChannels;
 
     // Per signal: its lanes' stop-line ends (centre, heading, lane width), and a culling circle.
     private readonly int[] _signalFirst;
@@ -54,6 +54,7 @@ public sealed partial class BevRenderer
         Config = config;
         _raster = BevTownRaster.For(town, config);
         _channels = new Channels(config);
+        _allChannels = Channels.All(config);
 
         int signals = town.Signals.Count;
         _signalFirst = new int[signals + 1];
