@@ -41,8 +41,10 @@ public static class AlgorithmEnvironment
     /// config's) with the trained pipeline and observation normalization (frozen), raw rewards, no curriculum.
     /// Nothing else of the config matters, so this works for any algorithm.
     /// </summary>
-    public static IVectorEnv BuildForEval(EnvRegistry registry, AlgorithmConfig config, string? envId = null) =>
-        Build(registry, config, envId ?? config.EnvId, numEnvs: 1, threaded: false, workers: 0, training: false, rewardNormalization: null);
+    /// <param name="numEnvs">Sub-envs (a benchmark drives several routes at once); more than one steps them on threads.</param>
+    public static IVectorEnv BuildForEval(EnvRegistry registry, AlgorithmConfig config, string? envId = null, int numEnvs = 1) =>
+        Build(registry, config, envId ?? config.EnvId, numEnvs, threaded: numEnvs > 1,
+            workers: Math.Min(numEnvs, Environment.ProcessorCount) - 1, training: false, rewardNormalization: null);
 
     private static IVectorEnv Build(EnvRegistry registry, AlgorithmConfig config, string envId, int numEnvs, bool threaded,
         int workers, bool training, RewardNormalization? rewardNormalization)

@@ -12,7 +12,7 @@ public static class EvalCommand
 {
     public static Command Create(CliServices services)
     {
-        var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint directory, or a run directory (its latest checkpoint)." };
+        var checkpoint = new Argument<string?>("checkpoint") { Description = "A checkpoint directory, or a run directory (its latest checkpoint). Not with --benchmark (use --policy).", Arity = ArgumentArity.ZeroOrOne };
         var episodes = new Option<int>("--episodes", "-n") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 }
             .WholeNumber(1, MaxEpisodes);
         var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the first episode; episode i uses seed + i.", DefaultValueFactory = _ => 0 }
@@ -32,16 +32,39 @@ public static class EvalCommand
         var mastered = new Option<double>("--mastered") { Description = "With --test-tasks: a task is mastered when its return exceeds this.", DefaultValueFactory = _ => 230 }
             .FiniteNumber();
 
+        var benchmark = new Option<string?>("--benchmark") { HelpName = "suite", Description = "Drive a driving benchmark suite instead of episodes: a shipped suite (quick, heldout36, training) or a suite .json file. Writes CARLA Leaderboard 2.0 results (docs/driving.md)." };
+        var policy = new Option<string?>("--policy") { HelpName = "run|checkpoint|expert|random|constant", Description = "With --benchmark: who drives — a run or checkpoint directory, the rule-based expert, uniform random actions, or constant throttle straight ahead." };
+        var outDir = new Option<string?>("--out") { HelpName = "dir", Description = "With --benchmark: the results folder (default benchmarks/<suite>__<policy>)." };
+        var resume = new Option<bool>("--resume") { Description = "With --benchmark: continue the interrupted results in --out at the first unfinished route (the leaderboard's --resume)." };
+        var numEnvs = new Option<int>("--num-envs") { Description = "With --benchmark: routes driven at once (sub-envs on threads).", DefaultValueFactory = _ => 2 }
+            .WholeNumber(1, 256);
+        var videoRoutes = new Option<string?>("--video-routes") { HelpName = "ids|all", Description = "With --benchmark: record these routes (comma-separated route ids, or all) to <out>/videos/<route>.mp4 (BEV colour view; size from --video-size WxW, default 512)." };
+
         var cmd = new Command("eval", """
             Evaluate a trained policy: run N episodes and report the mean ± std episodic return and length.
             Progress (episodes, and checkpoints with --all-checkpoints) goes to stderr.
             Example: controlrl eval runs/Hopper-v5__ppo__1__20260101-120000 --episodes 20
+            Driving benchmarks: controlrl eval --benchmark quick --policy expert   (then: controlrl score benchmarks/quick__expert/results.json)
             """)
         {
             checkpoint, episodes, seed, deterministic, env, video, videoEpisodes, videoSize, json, testTasks, testSeed, mastered, allCheckpoints,
+            benchmark, policy, outDir, resume, numEnvs, videoRoutes,
         };
         cmd.SetAction(parse => CommandRunner.Run(services, ct =>
         {
+            if (parse.GetValue(benchmark) is { } suite)
+            {
+                if (parse.GetValue(checkpoint) is not null)
+                    throw new CliUsageException("--benchmark takes the policy from --policy, not from the checkpoint argument.");
+                string who = parse.GetValue(policy) ?? throw new CliUsageException("--benchmark needs --policy <run|checkpoint|expert|random|constant>.");
+                int side = VideoSize(parse.GetValue(videoSize), parse.GetValue(videoRoutes) ?? "") is var (w, h) && w > 0 ? (w == h ? w : throw new CliUsageException("--video-size: benchmark videos are square (e.g. 512x512).")) : 512;
+                return Benchmarks.BenchmarkEval.Run(services, new Benchmarks.BenchmarkEvalOptions(suite, who, parse.GetValue(outDir), parse.GetValue(resume),
+                    parse.GetValue(numEnvs), parse.GetValue(videoRoutes), side, parse.GetValue(json), parse.GetValue(env)), ct);
+            }
+            if (parse.GetValue(policy) is not null || parse.GetValue(outDir) is not null || parse.GetValue(resume) || parse.GetValue(videoRoutes) is not null)
+                throw new CliUsageException("--policy, --out, --resume and --video-routes belong to --benchmark.");
+            if (parse.GetValue(checkpoint) is null)
+                throw new CliUsageException("eval needs a checkpoint or run directory (or --benchmark <suite> --policy <...>).");
             string? videoPath = parse.GetValue(video);
             var (videoWidth, videoHeight) = VideoSize(parse.GetValue(videoSize), videoPath);
             if (videoPath is not null && parse.GetValue(allCheckpoints))

@@ -11,6 +11,7 @@ public static class Registries
         ControlRL.Envs.MuJoCo.MuJoCoEnvs.Register(reg);
         ControlRL.Envs.Classic.ClassicEnvs.Register(reg);
         ControlRL.Envs.Box2D.Box2DEnvs.Register(reg);
+        ControlRL.Envs.Driving.DrivingEnvs.Register(reg);
         return reg;
     }
 }
