@@ -27,6 +27,9 @@ public static class GlobalScoring
     {
         ArgumentNullException.ThrowIfNull(records);
         if (totalRoutes < 1) throw new ArgumentOutOfRangeException(nameof(totalRoutes), totalRoutes, "A run has at least one route.");
+        foreach (var r in records)
+            if (r.Infractions.Count != InfractionKeys.All.Count)
+                throw new ArgumentException($"Record {r.Index} has {r.Infractions.Count} infraction lists; every record has one per key ({InfractionKeys.All.Count}).", nameof(records));
         var t = PyNumber.Int(totalRoutes);
 
         // GlobalRecord.__init__ starts every sum at the integer 0.
