@@ -190,7 +190,7 @@ public class CliHygieneTests
     public void EveryJsonOptionIsOneDocumentOnStdout()
     {
         var withJson = AllOptions().Where(x => x.Option.Name == "--json").Select(x => string.Join(' ', x.Path.TakeWhile(p => p != "some-arg"))).Order().ToArray();
-        Assert.Equal(["config keys", "envs describe", "eval"], withJson);   // eval is covered above
+        Assert.Equal(["config keys", "envs describe", "eval", "score"], withJson);   // eval above, score in ScoreCommandTests
 
         foreach (var args in new[] { new[] { "envs", "describe", FakeEnv.Id, "--json" }, ["config", "keys", "--json"] })
         {

@@ -19,6 +19,7 @@ public static class CliApp
             BenchCommand.Create(services),
             PlotCommand.Create(services),
             ConfigCommand.Create(services),
+            ScoreCommand.Create(services),
         };
 
     /// <summary>
