@@ -4,6 +4,7 @@ using ControlRL.Core.Vector;
 using ControlRL.Envs.Driving.Env;
 using ControlRL.Envs.Driving.Infractions;
 using ControlRL.Envs.Driving.Roads;
+using ControlRL.Envs.Driving.Simulation;
 using ControlRL.Scoring.Leaderboard;
 using ControlRL.Video;
 
@@ -153,16 +154,13 @@ internal static class DrivingBenchmarkRunner
         writer.Write(frame);
     }
 
-    /// <summary>The leaderboard's view of a route run.</summary>
+    /// <summary>The leaderboard's view of a route run: its events with the leaderboard's messages.</summary>
     internal static RouteFacts Facts(RouteRun run, string suiteName)
     {
         var infractions = new List<Infraction>(run.Infractions.Count);
         foreach (var e in run.Infractions)
         {
-            if (!InfractionKeys.TryParse(e.Kind.LeaderboardKey(), out var kind))
-                throw new InvalidOperationException($"infraction {e.Kind} has no leaderboard key.");
-            double? pct = e.Kind is Envs.Driving.Infractions.InfractionKind.MinSpeed or Envs.Driving.Infractions.InfractionKind.OutsideRouteLanes ? e.Percentage : null;
-            infractions.Add(new Infraction(kind, e.Message(), pct));
+            if (ToLeaderboard(e) is { } infraction) infractions.Add(infraction);
         }
         return new RouteFacts
         {
@@ -171,13 +169,6 @@ internal static class DrivingBenchmarkRunner
             RouteLength = run.Scenario.Route.Length,
             RouteCompletion = run.RouteCompletion,
             TargetReached = run.Completed,
-            Failure = run.LeaderboardEnd switch
-            {
-                EpisodeEnd.RouteDeviation => RouteFailure.RouteDeviation,
-                EpisodeEnd.Blocked => RouteFailure.Blocked,
-                EpisodeEnd.RouteTimeout => RouteFailure.Timeout,
-                _ => RouteFailure.None,
-            },
             Infractions = infractions,
             DurationGame = run.DurationGame,
             DurationSystem = run.DurationSystem,
@@ -185,4 +176,33 @@ internal static class DrivingBenchmarkRunner
             ScenarioName = suiteName,
         };
     }
+
+    private static Infraction? ToLeaderboard(in InfractionEvent e)
+    {
+        double x = e.Position.X, y = e.Position.Y;
+        return e.Kind switch
+        {
+            Envs.Driving.Infractions.InfractionKind.CollisionPedestrian or Envs.Driving.Infractions.InfractionKind.CollisionVehicle
+                or Envs.Driving.Infractions.InfractionKind.CollisionLayout => Infraction.Collision(TypeId(e.OtherKind), e.OtherId, x, y, 0),
+            Envs.Driving.Infractions.InfractionKind.RedLight => Infraction.RedLight(e.SignalId, x, y, 0),
+            Envs.Driving.Infractions.InfractionKind.StopSign => Infraction.StopSign(e.SignalId, x, y, 0),
+            Envs.Driving.Infractions.InfractionKind.OutsideRouteLanes => Infraction.OutsideRouteLanes(e.Metres, e.Percentage),
+            Envs.Driving.Infractions.InfractionKind.MinSpeed => Infraction.MinSpeed(e.Percentage),
+            Envs.Driving.Infractions.InfractionKind.RouteDeviation => Infraction.RouteDeviation(x, y, 0),
+            Envs.Driving.Infractions.InfractionKind.VehicleBlocked => Infraction.Blocked(x, y, 0),
+            Envs.Driving.Infractions.InfractionKind.RouteTimeout => Infraction.RouteTimeout(),
+            Envs.Driving.Infractions.InfractionKind.ScenarioTimeout => Infraction.ScenarioTimeout(),
+            _ => throw new InvalidOperationException($"infraction {e.Kind} has no leaderboard form."),
+        };
+    }
+
+    /// <summary>CARLA-style type ids, chosen so the leaderboard's CollisionTest classifies them as our kinds do.</summary>
+    internal static string TypeId(ActorKind? kind) => kind switch
+    {
+        ActorKind.Vehicle => "vehicle.controlrl.car",
+        ActorKind.ParkedVehicle => "vehicle.controlrl.parked",
+        ActorKind.Pedestrian => "walker.pedestrian.controlrl",
+        ActorKind.StaticObject => "static.prop.controlrl",
+        _ => "static.layout",
+    };
 }
