@@ -11,7 +11,7 @@ public sealed record RouteSamplerOptions
     /// <summary>Longest route length, metres (inclusive).</summary>
     public double MaxLength { get; init; } = 2000;
 
-    /// <summary>Routes drawn per sample; the one crossing the most junctions with the most turns is kept.</summary>
+    /// <summary>Routes drawn per sample (same target length, different starts); the one crossing the most junctions with the most turns is kept.</summary>
     public int Candidates { get; init; } = 4;
 
     /// <summary>Random walks tried per sample before giving up.</summary>
@@ -64,9 +64,11 @@ public sealed class RouteSampler
         ArgumentNullException.ThrowIfNull(rng);
         PlannedRoute? best = null;
         int found = 0;
+        // One drawn length per sample (so lengths spread evenly over the range), redrawn if it keeps failing.
+        double target = rng.Uniform(_o.MinLength, _o.MaxLength);
         for (int attempt = 0; attempt < _o.MaxAttempts && found < Math.Max(1, _o.Candidates); attempt++)
         {
-            double target = rng.Uniform(_o.MinLength, _o.MaxLength);
+            if (found == 0 && attempt > 0 && attempt % 50 == 0) target = rng.Uniform(_o.MinLength, _o.MaxLength);
             var route = Walk(rng, target);
             if (route is null || route.Length < _o.MinLength || route.Length > _o.MaxLength || route.MultiLaneRoads < _o.MinMultiLaneRoads) continue;
             found++;
@@ -93,7 +95,7 @@ public sealed class RouteSampler
             lane = _town.Lanes[lanes[^1]];
             if (!lane.InJunction && driven + lane.Length - entry - _o.EndMargin >= target)
             {
-                double s = Math.Clamp(entry + (target - driven), Math.Min(entry + 1, lane.Length - _o.EndMargin), lane.Length - _o.EndMargin);
+                double s = Math.Clamp(entry + (target - driven), Math.Min(entry + _o.EndMargin, lane.Length - _o.EndMargin), lane.Length - _o.EndMargin);
                 if (s <= entry) return null;
                 var goal = new LanePoint(lane.Id, s);
                 return _planner.TryFollow(lanes, start, goal, out _, out _) is null ? _planner.Follow(lanes, start, goal) : null;
