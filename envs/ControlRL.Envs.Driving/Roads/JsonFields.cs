@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using ControlRL.Envs.Driving.Geometry;
 
@@ -154,7 +155,8 @@ internal static class JsonText
 {
     public static string Num(double v) => RoadGeometry.Round(v).ToString("R", CultureInfo.InvariantCulture);
 
-    public static string Str(string s) => $"\"{JsonEncodedText.Encode(s)}\"";
+    // Relaxed escaping: these files are never embedded in HTML, and descriptions read better with plain apostrophes.
+    public static string Str(string s) => $"\"{JsonEncodedText.Encode(s, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"";
 
     public static string Point(Vec2 p) => $"[{Num(p.X)}, {Num(p.Y)}]";
 
