@@ -52,6 +52,22 @@ internal static class RoadGeometry
         return new Polyline(kept);
     }
 
+    /// <summary>
+    /// The curve without segments shorter than <paramref name="minLength"/> (ends kept). Offsetting a curve sideways
+    /// by d moves a vertex along the curve by about d times the turn of its normal; on a centimetre-long segment that
+    /// can swap two offset points and reverse the lane's direction there.
+    /// </summary>
+    public static Polyline DropShortSegments(Polyline line, double minLength)
+    {
+        var pts = line.Points;
+        var kept = new List<Vec2> { pts[0] };
+        for (int i = 1; i < pts.Length - 1; i++)
+            if (pts[i].DistanceTo(kept[^1]) >= minLength) kept.Add(pts[i]);
+        if (kept.Count > 1 && kept[^1].DistanceTo(pts[^1]) < minLength) kept.RemoveAt(kept.Count - 1);
+        kept.Add(pts[^1]);
+        return new Polyline(kept);
+    }
+
     public static double DistanceToSegment(Vec2 p, Vec2 a, Vec2 b)
     {
         Vec2 d = b - a;

@@ -341,11 +341,11 @@ public static class TownGenerator
                 }
                 pts.AddRange(line.Slice(from, to).Points.ToArray());
             }
-            var full = new Polyline(pts);
+            var full = RoadGeometry.DropShortSegments(new Polyline(pts), 0.5);
             double r0 = _radius[chain.Nodes[0]], r1 = _radius[chain.Nodes[^1]];
             if (full.Length - r0 - r1 < 40)
                 throw new InvalidOperationException($"town '{name}': a road of {full.Length:0} m leaves under 40 m between its junctions; use a larger BlockLength or less Jitter.");
-            return full.Slice(r0, full.Length - r1);
+            return RoadGeometry.DropShortSegments(full.Slice(r0, full.Length - r1), 0.5);
         }
 
         private void BuildRoad(int roadId, Chain chain, List<Approach>[] approaches)
