@@ -42,6 +42,8 @@ public class RoadsDataTests
             Assert.Contains(town.Junctions, j => j.Control == JunctionControl.TrafficLights);
         }
         Assert.Same(DrivingData.Town("Town01"), DrivingData.Town("Town01"));
+        Assert.Same(DrivingData.Town("Town07"), DrivingData.Suite("quick").Towns["../towns/Town07.json"]);
+        Assert.Same(DrivingData.Suite("quick"), DrivingData.Suite("quick"));
     }
 
     [Fact]

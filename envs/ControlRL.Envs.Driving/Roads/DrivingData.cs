@@ -42,7 +42,13 @@ public static class DrivingData
 
     /// <summary>A shipped suite by name (e.g. "heldout36"); loaded once and shared.</summary>
     public static DrivingSuite Suite(string name) =>
-        SuiteCache.GetOrAdd(name, n => DrivingSuite.Load(Lookup(SuitesFolder, n, "suite", SuiteNames)));
+        SuiteCache.GetOrAdd(name, n => DrivingSuite.Load(Lookup(SuitesFolder, n, "suite", SuiteNames), SharedTown));
+
+    /// <summary>Shipped towns come from the town cache, so a suite's towns are the instances <see cref="Town"/> returns.</summary>
+    private static RoadNetwork SharedTown(string fullPath) =>
+        string.Equals(Path.GetDirectoryName(fullPath), Path.GetFullPath(TownsFolder), StringComparison.Ordinal)
+            ? Town(Path.GetFileNameWithoutExtension(fullPath))
+            : TownFile.Load(fullPath);
 
     private static string Lookup(string folder, string name, string what, IReadOnlyList<string> available)
     {

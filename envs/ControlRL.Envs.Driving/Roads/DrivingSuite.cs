@@ -104,9 +104,14 @@ public sealed class DrivingSuite
         return sb.ToString();
     }
 
-    /// <summary>Reads a suite file, its towns and routes; throws <see cref="DrivingFileException"/> naming the place of any problem.</summary>
-    public static DrivingSuite Load(string path)
+    /// <summary>
+    /// Reads a suite file, its towns and routes; throws <see cref="DrivingFileException"/> naming the place of any
+    /// problem. <paramref name="loadTown"/> reads a town from its full path (default <see cref="TownFile.Load"/>; a
+    /// cache can pass its own so suites share town instances).
+    /// </summary>
+    public static DrivingSuite Load(string path, Func<string, RoadNetwork>? loadTown = null)
     {
+        loadTown ??= TownFile.Load;
         ArgumentNullException.ThrowIfNull(path);
         string text;
         try
@@ -147,7 +152,7 @@ public sealed class DrivingSuite
                 if (!townsByFile.TryGetValue(full, out town))
                 {
                     if (!File.Exists(full)) throw f.Error(JsonFields.Child(at, "town"), $"town file '{townRef}' not found (looked for {full})");
-                    townsByFile[full] = town = TownFile.Load(full);
+                    townsByFile[full] = town = loadTown(full);
                 }
                 towns[townRef] = town;
             }
