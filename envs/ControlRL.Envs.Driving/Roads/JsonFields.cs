@@ -115,7 +115,15 @@ internal sealed class JsonFields(string filePath)
         var arr = Array(Field(obj, location, name), at, minCount);
         var pts = new List<Vec2>(arr.GetArrayLength());
         int i = 0;
-        foreach (var p in arr.EnumerateArray()) pts.Add(Point(p, Item(at, i++)));
+        foreach (var p in arr.EnumerateArray())
+        {
+            // Fast path without building location strings; Point() names the place when something is wrong.
+            if (p.ValueKind == JsonValueKind.Array && p.GetArrayLength() == 2 && p[0].ValueKind == JsonValueKind.Number && p[1].ValueKind == JsonValueKind.Number
+                && p[0].TryGetDouble(out double x) && p[1].TryGetDouble(out double y) && double.IsFinite(x) && double.IsFinite(y))
+                pts.Add(new Vec2(x, y));
+            else pts.Add(Point(p, Item(at, i)));
+            i++;
+        }
         return pts;
     }
 
@@ -125,7 +133,11 @@ internal sealed class JsonFields(string filePath)
         var arr = Array(Field(obj, location, name), at, minCount);
         var list = new List<int>(arr.GetArrayLength());
         int i = 0;
-        foreach (var v in arr.EnumerateArray()) list.Add(Int(v, Item(at, i++)));
+        foreach (var v in arr.EnumerateArray())
+        {
+            list.Add(v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : Int(v, Item(at, i)));
+            i++;
+        }
         return list;
     }
 
