@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ControlRL.Core.Random;
 using ControlRL.Core.Tasks;
 using ControlRL.Envs.Driving.Roads;
@@ -9,7 +8,7 @@ namespace ControlRL.Envs.Driving.Env;
 /// <summary>
 /// Draws training scenarios: a training town, a route of 300-2000 m sampled in it, and the traffic either from the
 /// task a curriculum set (<see cref="TaskSpace"/>) or, without one, one of the suites' six condition sets at random.
-/// Towns are loaded once per process and shared (the BEV raster of a town is shared with them).
+/// Towns come from <see cref="DrivingData"/>, loaded once per process and shared (so is each town's BEV raster).
 /// </summary>
 public sealed class TrainingScenarios
 {
@@ -18,8 +17,6 @@ public sealed class TrainingScenarios
         ["vehicles_per_km", "pedestrians_per_km", "parked_per_km", "obstacles", "jaywalkers"],
         [0f, 0f, 0f, 0f, 0f],
         [30f, 30f, 20f, 2f, 3f]);
-
-    private static readonly ConcurrentDictionary<string, Lazy<RoadNetwork>> Towns = new(StringComparer.Ordinal);
 
     private readonly string[] _towns;
     private readonly Dictionary<string, RouteSampler> _samplers = new(StringComparer.Ordinal);
@@ -32,15 +29,11 @@ public sealed class TrainingScenarios
         if (_towns.Length == 0) throw new ArgumentException("Training scenarios need at least one town.", nameof(towns));
     }
 
-    /// <summary>A town from the shipped data, loaded once per process.</summary>
-    public static RoadNetwork Town(string name) =>
-        Towns.GetOrAdd(name, n => new Lazy<RoadNetwork>(() => DrivingData.Town(n))).Value;
-
     /// <summary>The next scenario. <paramref name="task"/>: a point of <see cref="Space"/>, or empty for a random condition set.</summary>
     public DrivingScenario Next(Rng rng, ReadOnlySpan<float> task)
     {
         string townName = _towns[rng.NextInt(_towns.Length)];
-        var town = Town(townName);
+        var town = DrivingData.Town(townName);
         if (!_samplers.TryGetValue(townName, out var sampler)) _samplers[townName] = sampler = new RouteSampler(town);
         ulong routeSeed = rng.NextUInt64();
         var planned = sampler.Sample(routeSeed);

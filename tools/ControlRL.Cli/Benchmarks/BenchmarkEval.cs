@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using ControlRL.Cli.Commands;
+using ControlRL.Cli.Hosting;
 using ControlRL.Cli.Runs;
 using ControlRL.Core.Envs;
 using ControlRL.Core.Vector;

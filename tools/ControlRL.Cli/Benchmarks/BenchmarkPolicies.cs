@@ -2,6 +2,7 @@ using ControlRL.Core.Random;
 using ControlRL.Core.Vector;
 using ControlRL.Envs.Driving.Env;
 using ControlRL.Envs.Driving.Expert;
+using ControlRL.Envs.Driving.Simulation;
 using ControlRL.Models.Policies;
 
 namespace ControlRL.Cli.Benchmarks;
@@ -22,11 +23,12 @@ internal interface IBenchmarkPolicy : IDisposable
 /// <summary>The privileged rule-based expert: it reads each sub-env's world.</summary>
 internal sealed class ExpertBenchmarkPolicy(int numEnvs) : IBenchmarkPolicy
 {
-    private readonly DrivingExpert[] _experts = [.. Enumerable.Range(0, numEnvs).Select(_ => new DrivingExpert())];
+    private readonly RuleBasedExpert[] _experts = [.. Enumerable.Range(0, numEnvs).Select(_ => new RuleBasedExpert())];
+    private readonly DrivingWorld?[] _worlds = new DrivingWorld?[numEnvs];
 
     public string Name => "expert";
 
-    public void RouteStarted(int subEnv, DrivingScenario scenario) => _experts[subEnv].Reset();
+    public void RouteStarted(int subEnv, DrivingScenario scenario) { }
 
     public void Act(IVectorEnv env, Span<float> actions)
     {
@@ -34,6 +36,12 @@ internal sealed class ExpertBenchmarkPolicy(int numEnvs) : IBenchmarkPolicy
         {
             var world = env.FindInSubEnv<DrivingEnv>(i)?.World
                 ?? throw new InvalidOperationException($"sub-env {i} is not a driving env with a world.");
+            // A new world is a new episode (also the unscored ones a spare sub-env repeats).
+            if (!ReferenceEquals(world, _worlds[i]))
+            {
+                _experts[i].Reset(world);
+                _worlds[i] = world;
+            }
             _experts[i].Act(world, actions.Slice(i * 2, 2));
         }
     }
