@@ -13,7 +13,7 @@ namespace ControlRL.Cli.Commands;
 public static class BenchCommand
 {
     public static Command Create(CliServices services) =>
-        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services), CnnBench(services), RenderBench.Create(services) };
+        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services), CnnBench(services), RenderBench.Create(services), DrivingBench.Create(services) };
 
     private static Command EnvBench(CliServices services)
     {
