@@ -25,21 +25,24 @@ public interface IDrivingExpert
 /// </summary>
 public sealed class RuleBasedExpert : IDrivingExpert
 {
-    private static readonly IdmParameters Idm = new(MaxAccel: 2.0, ComfortDecel: 2.5, TimeHeadway: 1.0, MinGap: 3.0);
+    private static readonly IdmParameters Idm = new(MaxAccel: 2.4, ComfortDecel: 2.5, TimeHeadway: 1.0, MinGap: 3.0);
     private const double VehicleMargin = 0.35, StaticMargin = 0.2, PedestrianMargin = 0.8;
-    private const double StaticGap = 6.0, PedestrianGap = 4.0, LineGap = 1.0;
-    private const double LateralComfort = 2.0;
+    private const double StaticGap = 10.0, PedestrianGap = 4.0, LineGap = 1.0;
+    private const double LateralComfort = 3.0;
 
     // Obstacle bypass: a lateral offset of the path between route arc lengths, ramped in and out.
     private bool _bypass;
     private double _bypassOffset, _rampStart, _rampLength, _holdUntil, _returnStart;
     private bool _returning;
     private int _bypassScenario = -1;
+    private double _egoLateral;
+    private bool _holdForGap;
 
     public void Reset(DrivingWorld world)
     {
         _bypass = false;
         _returning = false;
+        _holdForGap = false;
         _bypassScenario = -1;
     }
 
@@ -51,6 +54,7 @@ public sealed class RuleBasedExpert : IDrivingExpert
         var p = ego.Parameters;
         double s = world.RouteProgress;
         double v = ego.Speed;
+        _egoLateral = world.RouteLateral;
         PlanBypass(world, s, v);
 
         // ---- steering: pure pursuit from the rear axle ----
@@ -76,6 +80,7 @@ public sealed class RuleBasedExpert : IDrivingExpert
         double acc = Idm.Free(v, v0);
         acc = Math.Min(acc, Leaders(world, s, v, v0));
         acc = Math.Min(acc, StopLines(world, s, v, v0, out bool hold));
+        if (_holdForGap) acc = Math.Min(acc, v > 0.4 ? -4 : -p.MaxBrake);
         if (hold) acc = -p.MaxBrake;
         action[1] = (float)ToPedal(p, v, acc);
     }
@@ -153,8 +158,9 @@ public sealed class RuleBasedExpert : IDrivingExpert
                         double along = a.Velocity.Dot(Vec2.FromHeading(egoHeading));
                         lead = Math.Max(0, along);
                     }
-                    // Crossing traffic: also where it will be within a second.
-                    if (Math.Abs(Angles.Wrap(a.Box.Heading - egoHeading)) > 0.5 && a.Speed > 0.5)
+                    // Crossing traffic and vehicles drifting sideways (changing lanes): also where they will be within a second.
+                    double drift = Math.Abs(a.Velocity.Cross(Vec2.FromHeading(a.Box.Heading)));
+                    if ((Math.Abs(Angles.Wrap(a.Box.Heading - egoHeading)) > 0.5 && a.Speed > 0.5) || drift > 0.2)
                         for (int k = 1; k <= 2; k++)
                         {
                             Vec2 c = a.Box.Centre + a.Velocity * (0.5 * k);
@@ -189,10 +195,20 @@ public sealed class RuleBasedExpert : IDrivingExpert
         double dh = b.Heading - path.HeadingAt(proj.S);
         double cs = Math.Abs(Math.Cos(dh)), sn = Math.Abs(Math.Sin(dh));
         double along = b.HalfLength * cs + b.HalfWidth * sn, across = b.HalfLength * sn + b.HalfWidth * cs;
-        double lat = proj.Lateral - Offset(proj.S);
         // Off the ends of the path the foot point is clamped; then the distance is not lateral.
         if (proj.S <= 1e-6 || proj.S >= path.Length - 1e-6) return double.PositiveInfinity;
-        if (Math.Abs(lat) - across > hw + margin) return double.PositiveInfinity;
+        // The corridor follows the planned offset. While the offset changes, it spans the plan's offsets over the
+        // box's extent along the path and 3 m before it (pure pursuit lags behind a lane change).
+        double lo = Offset(proj.S), hi = lo;
+        if (_bypass)
+            for (int k = 0; k <= 4; k++)
+            {
+                double o = Offset(proj.S + along - (2 * along + 3) * k / 4);
+                lo = Math.Min(lo, o);
+                hi = Math.Max(hi, o);
+            }
+        double lat = proj.Lateral < lo ? lo - proj.Lateral : proj.Lateral > hi ? proj.Lateral - hi : 0;
+        if (lat - across > hw + margin) return double.PositiveInfinity;
         double gap = along0 - hl - along;
         // Something beside the ego (not ahead of its front) is not a leader.
         if (along0 + along < hl * 0.5) return double.PositiveInfinity;
@@ -215,17 +231,13 @@ public sealed class RuleBasedExpert : IDrivingExpert
             {
                 if (st.Kind == SignalKind.TrafficLight)
                 {
-                    var light = world.SignalState(st.SignalId);
-                    if (light == LightState.Red) stop = dl > -0.2;
-                    else if (light == LightState.Yellow)
-                    {
-                        // Go only if the rear clears the line (1 m margin) before red; else stop when it still can.
-                        double t = world.Signals.TimeToChange(st.SignalId);
-                        double need = dl + 2 * hl + 1.5;
-                        bool clears = v * t + 0.5 * 1.0 * t * t >= need && v > 2;
-                        bool canStop = dl > v * v / (2 * 6.0) - 0.5;
-                        stop = !clears && canStop;
-                    }
+                    // The leaderboard counts a red light when the rear crosses the line while red: go only if the
+                    // rear clears the line (with a margin) before red, else stop while it still can.
+                    double t = world.Signals.TimeToRed(st.SignalId);
+                    double need = dl + 2 * hl + 1.5;
+                    bool clears = t > 0 && TimeToCover(need, v, v0) < t - 0.3;
+                    bool canStop = dl > v * v / (2 * 6.0) - 0.3;
+                    stop = !clears && canStop;
                 }
                 else if (st.Kind == SignalKind.StopSign && !(world.EgoStopDone && world.EgoLane == world.Route.Lanes[st.LaneIndex]))
                 {
@@ -246,17 +258,40 @@ public sealed class RuleBasedExpert : IDrivingExpert
         return acc;
     }
 
+    // Seconds to drive d metres from speed v accelerating at 1.5 m/s^2 up to vmax.
+    private static double TimeToCover(double d, double v, double vmax)
+    {
+        if (d <= 0) return 0;
+        const double a = 1.5;
+        vmax = Math.Max(vmax, v);
+        double tAcc = (vmax - v) / a, dAcc = v * tAcc + 0.5 * a * tAcc * tAcc;
+        if (dAcc >= d) return (-v + Math.Sqrt(v * v + 2 * a * d)) / a;
+        return tAcc + (d - dAcc) / Math.Max(vmax, 0.1);
+    }
+
     private void PlanBypass(DrivingWorld world, double s, double v)
     {
         var town = world.Town;
         if (_bypass)
         {
             var sc = world.Scenarios[_bypassScenario];
+            // Until the ego has begun to move over, keep checking the lane. Without room: postpone the shift while
+            // the obstacle is far enough for a later one, else stand still (on the route lane) until there is room.
+            _holdForGap = false;
+            if (!_returning && Math.Abs(_egoLateral) < 0.8 && !TargetLaneClear(world, s, _bypassOffset))
+            {
+                if (_rampStart >= s - 0.5 && sc.RouteStart - s > 8 + 2 * world.Options.Ego.Length)
+                {
+                    _rampStart = s + 1;
+                    _rampLength = Math.Clamp(Math.Min(8 + 1.2 * v, sc.RouteStart - s - 1), 8, 22);
+                }
+                else _holdForGap = true;
+            }
             bool gone = sc.Status is ScenarioStatus.TimedOut;
             if (!_returning && (s > _holdUntil || gone))
             {
                 // Back to the route lane once nobody comes from behind in it.
-                if (gone || TargetLaneClear(world, s, 0, -25, 8))
+                if (gone || TargetLaneClear(world, s, 0))
                 {
                     _returning = true;
                     _returnStart = s + 2;
@@ -282,8 +317,8 @@ public sealed class RuleBasedExpert : IDrivingExpert
             int nb = lane.LeftNeighbour >= 0 ? lane.LeftNeighbour : lane.RightNeighbour;
             if (nb < 0) continue;
             double offset = (lane.LeftNeighbour >= 0 ? 1 : -1) * (lane.Width + town.Lanes[nb].Width) / 2;
-            double ramp = Math.Clamp(Math.Min(8 + 1.2 * v, ahead - 2), 6, 22);
-            if (!TargetLaneClear(world, s, offset, -30 - 2.5 * v, sc.RouteEnd - s + 12)) continue;
+            double ramp = Math.Clamp(Math.Min(8 + 1.2 * v, ahead - 1), 8, 22);
+            if (!TargetLaneClear(world, s, offset)) continue;
             _bypass = true;
             _returning = false;
             _bypassScenario = k;
@@ -295,22 +330,26 @@ public sealed class RuleBasedExpert : IDrivingExpert
         }
     }
 
-    // No vehicle in the lane at lateral offset `offset` from the route between route arc lengths s+from and s+to
-    // (vehicles behind count farther back when faster than the ego).
-    private static bool TargetLaneClear(DrivingWorld world, double s, double offset, double from, double to)
+    // Room in the lane at lateral offset `offset` from the route: nobody beside the ego, nobody just ahead, and
+    // whoever comes from behind far enough back to brake for the ego comfortably (vehicles brake for it once it
+    // enters their lane).
+    private static bool TargetLaneClear(DrivingWorld world, double s, double offset)
     {
         var path = world.Route.Path;
-        double v = world.Ego.Speed;
+        double v = world.Ego.Speed, hl = world.Options.Ego.Length / 2;
         foreach (ref readonly var a in world.Actors)
         {
-            if (a.Kind != ActorKind.Vehicle) continue;
+            if (a.Kind == ActorKind.Pedestrian) continue;
             Vec2 rel = a.Box.Centre - world.Ego.Position;
-            if (rel.LengthSquared > 90 * 90) continue;
-            var proj = path.Project(a.Box.Centre, Math.Max(0, s + from - 20), Math.Min(path.Length, s + to + 5));
-            if (Math.Abs(proj.Lateral - offset) > 2.2) continue;
+            if (rel.LengthSquared > 80 * 80) continue;
+            var proj = path.Project(a.Box.Centre, Math.Max(0, s - 70), Math.Min(path.Length, s + 40));
+            // In that lane: vehicles by their centre, obstacles only when well inside it (the cones closing the
+            // route lane reach its edge).
+            if (Math.Abs(proj.Lateral - offset) > (a.Kind == ActorKind.Vehicle ? 2.2 : 1.2 + a.Box.HalfWidth)) continue;
             double d = proj.S - s;
-            double back = from - 2.5 * Math.Max(0, a.Speed - v);
-            if (d > back - a.Box.HalfLength && d < to + a.Box.HalfLength) return false;
+            double reach = hl + a.Box.HalfLength;
+            if (d >= 0 && d < reach + (a.Kind == ActorKind.Vehicle ? 6 : 12)) return false;
+            if (d < 0 && -d < reach + 1.5 + 1.8 * Math.Max(0, a.Speed - v) + 0.6 * a.Speed) return false;
         }
         return true;
     }

@@ -3,6 +3,30 @@ using ControlRL.Envs.Driving.Roads;
 
 namespace ControlRL.Envs.Driving.Simulation;
 
+/// <summary>Why the junction rules hold an agent at its stop line.</summary>
+public enum GateReason
+{
+    None,
+
+    /// <summary>Red, or yellow while it can still stop.</summary>
+    Light,
+
+    /// <summary>No full stop at the stop sign yet.</summary>
+    StopSign,
+
+    /// <summary>Someone inside the junction on a conflicting path.</summary>
+    Occupied,
+
+    /// <summary>Someone with priority is coming (oncoming traffic for a left turn, the major road for a minor one).</summary>
+    Yield,
+
+    /// <summary>Someone who stopped earlier at the all-way stop goes first.</summary>
+    Order,
+
+    /// <summary>No room on the exit lane.</summary>
+    ExitBlocked,
+}
+
 /// <summary>
 /// Traffic: lane-following vehicles with IDM car-following (Treiber's IDM, <see cref="IdmParameters"/>), a random
 /// successor at each junction, and junction rules applied at the stop line ("gates"): red and yellow lights (stop if
@@ -15,7 +39,7 @@ public sealed partial class DrivingWorld
     private const double GateRange = 45;
     private const double MaxNpcBrake = 8;
     private const double LeftTurnGap = 5.0;
-    private const double MinorRoadGap = 7.0;
+    private const double MinorRoadGap = 5.0;
     private const double StopLineGap = 1.0;
     private const double SlotSpacing = 10;
 
@@ -84,6 +108,9 @@ public sealed partial class DrivingWorld
     /// of arrival, yielding, room on the exit lane. The light itself is left to the driver (see <see cref="SignalState"/>).
     /// </summary>
     public bool EgoMayEnter { get; private set; } = true;
+
+    /// <summary>Why <see cref="EgoMayEnter"/> is false (<see cref="GateReason.None"/> when it is true).</summary>
+    public GateReason EgoGateReason { get; private set; }
 
     /// <summary>True once the ego has made its full stop at the stop sign of its current lane.</summary>
     public bool EgoStopDone => _agents[0].StopDone;
@@ -380,8 +407,11 @@ public sealed partial class DrivingWorld
                     double cs = Math.Abs(Math.Cos(dh)), sn = Math.Abs(Math.Sin(dh));
                     double along = hl * cs + hw * sn, across = hl * sn + hw * cs;
                     // Off the ends of the piece the projection's distance includes the overshoot; use the lateral part only when inside.
-                    double lateral = proj.S > from + 1e-6 && proj.S < lane.Length - 1e-6 ? proj.Distance : LateralAt(lane, proj.S, c);
-                    if (lateral - across <= a.HalfWidth + margin)
+                    double lateral = proj.S > from + 1e-6 && proj.S < lane.Length - 1e-6 ? proj.Lateral : SignedLateralAt(lane, proj.S, c);
+                    // On its own lane the corridor spans from where the vehicle is (mid lane change) to the lane's centre.
+                    double lo = p == 0 ? Math.Min(0, a.Lat) : 0, hi = p == 0 ? Math.Max(0, a.Lat) : 0;
+                    double off = lateral < lo ? lo - lateral : lateral > hi ? lateral - hi : 0;
+                    if (off - across <= a.HalfWidth + margin)
                     {
                         double d = offset + proj.S - along;
                         if (d > -along && (p > 0 || proj.S + along > a.S)) return Math.Max(0, d);
@@ -395,10 +425,10 @@ public sealed partial class DrivingWorld
         return double.PositiveInfinity;
     }
 
-    private static double LateralAt(Lane lane, double s, Vec2 c)
+    private static double SignedLateralAt(Lane lane, double s, Vec2 c)
     {
         Vec2 f = Vec2.FromHeading(lane.Centre.HeadingAt(s));
-        return Math.Abs(f.Cross(c - lane.Centre.PointAt(s)));
+        return f.Cross(c - lane.Centre.PointAt(s));
     }
 
     private void Integrate(int i)
@@ -466,7 +496,8 @@ public sealed partial class DrivingWorld
         }
         a.Pos = p;
         a.Heading = Angles.Wrap(yaw);
-        a.Vel = Vec2.FromHeading(a.Heading) * a.Speed;
+        // Velocity along the lane plus the sideways drift of a lane change.
+        a.Vel = f * a.Speed + f.Left * (a.Lat == 0 ? 0 : -Math.Sign(a.Lat) * Math.Min(1.2, 0.6 + 0.1 * a.Speed));
     }
 
     private int PickNext(int lane)
@@ -488,7 +519,7 @@ public sealed partial class DrivingWorld
             var proj = target.Centre.Project(a.Pos);
             double sc = proj.S;
             if (sc < 2 || sc > target.Length - 10) continue;
-            if (!LaneClear(c, sc - 18, sc + 15, i)) continue;
+            if (!LaneClear(c, sc, a.Speed, i)) continue;
             bool blocked = false;
             for (int k = 0; k < _blockerCount; k++)
             {
@@ -508,25 +539,26 @@ public sealed partial class DrivingWorld
         }
     }
 
-    // No agent (the ego included, by its lane or its position) between arc lengths from..to of a lane.
-    private bool LaneClear(int lane, double from, double to, int self)
+    // Room to move into a lane at arc length s for a vehicle at speed v: nobody within a few metres ahead, and
+    // whoever comes from behind (the ego included, by its position) far enough back to brake for it.
+    private bool LaneClear(int lane, double s, double v, int self)
     {
+        double hl = _agents[self].HalfLength;
         for (int j = _laneHead[lane]; j >= 0; j = _link[j])
-        {
-            if (j == self) continue;
-            ref var b = ref _agents[j];
-            if (b.S + b.HalfLength > from && b.S - b.HalfLength < to) return false;
-        }
+            if (j != self && j != 0 && !RoomFrom(_agents[j].S, _agents[j].Speed, _agents[j].HalfLength)) return false;
         for (int j = _laneHead2[lane]; j >= 0; j = _link2[j])
-        {
-            if (j == self) continue;
-            ref var b = ref _agents[j];
-            if (b.PrevS + b.HalfLength > from && b.PrevS - b.HalfLength < to) return false;
-        }
+            if (j != self && !RoomFrom(_agents[j].PrevS, _agents[j].Speed, _agents[j].HalfLength)) return false;
         var l = Town.Lanes[lane];
-        var ep = l.Centre.Project(Ego.Position, Math.Max(0, from - 5), Math.Min(l.Length, to + 5));
-        if (ep.Distance < l.Width / 2 + _o.Ego.Width / 2 && ep.S > from - 3 && ep.S < to + 3) return false;
+        var ep = l.Centre.Project(Ego.Position, Math.Max(0, s - 80), Math.Min(l.Length, s + 30));
+        if (ep.Distance < l.Width / 2 + _o.Ego.Width / 2 && !RoomFrom(ep.S, Ego.Speed, _o.Ego.Length / 2)) return false;
         return true;
+
+        bool RoomFrom(double sj, double vj, double hlj)
+        {
+            double d = sj - s, reach = hl + hlj;
+            if (d >= 0) return d > reach + 6;
+            return -d > reach + 2 + 2.0 * Math.Max(0, vj - v) + 0.6 * vj;
+        }
     }
 
     // ---- junction rules ----
@@ -546,10 +578,10 @@ public sealed partial class DrivingWorld
         if (obeyLight && sig is { Kind: SignalKind.TrafficLight })
         {
             var st = Signals.State(sig.Id);
-            if (st == LightState.Red && !(toLine < speed * speed / (2 * 7.0) - 0.5)) return false;
-            if (st == LightState.Yellow && !(toLine < speed * speed / (2 * 3.0))) return false;
+            if (st == LightState.Red && !(toLine < speed * speed / (2 * 7.0) - 0.5)) return Deny(GateReason.Light);
+            if (st == LightState.Yellow && !(toLine < speed * speed / (2 * 3.0))) return Deny(GateReason.Light);
         }
-        if (stopSign && !a.StopDone) return false;
+        if (stopSign && !a.StopDone) return Deny(GateReason.StopSign);
 
         foreach (var cf in Conflicts.Of(connector))
         {
@@ -558,8 +590,8 @@ public sealed partial class DrivingWorld
             for (int j = _laneHead[cf.Other]; j >= 0; j = _link[j])
             {
                 if (j == i) continue;
-                ref var b = ref _agents[j];
-                if (cf.Merge || b.S - b.HalfLength < cf.SOther + 1.0) return false;
+                ref var o = ref _agents[j];
+                if (cf.Merge || o.S - o.HalfLength < cf.SOther + 1.0) return Deny(GateReason.Occupied);
             }
             if (other.Predecessors.Length == 0) continue;
             int otherIn = other.Predecessors[0];
@@ -588,24 +620,25 @@ public sealed partial class DrivingWorld
                     gapTime = LeftTurnGap;
                 }
             }
-            if (!yieldGap && !arrivalOrder) continue;
+            // Only the first vehicle of the other approach can come next; those queued behind it wait for it.
+            int lead = -1;
             for (int j = _laneHead[otherIn]; j >= 0; j = _link[j])
+                if (j != i && (lead < 0 || _agents[j].S > _agents[lead].S)) lead = j;
+            if (lead < 0) continue;
+            ref var b = ref _agents[lead];
+            if (b.Next0 != cf.Other) continue;
+            double bToLine = otherInLane.Length - b.S - b.HalfLength;
+            // It is about to enter and will not stop any more.
+            if (lead == 0 ? bToLine < Math.Max(2.0, b.Speed * b.Speed / 6 + 1.5) && b.Speed > 0.3 : b.Committed) return Deny(GateReason.Occupied);
+            if (!yieldGap && !arrivalOrder) continue;
+            if (arrivalOrder)
             {
-                if (j == i) continue;
-                ref var b = ref _agents[j];
-                if (b.Next0 != cf.Other) continue;
-                double bToLine = otherInLane.Length - b.S - b.HalfLength;
-                if (arrivalOrder)
-                {
-                    if (b.StopDone && (b.Arrival < a.Arrival || (b.Arrival == a.Arrival && j < i))) return false;
-                    continue;
-                }
-                if (bToLine > 80) continue;
-                // A vehicle standing at its line is not coming (it waits for its own turn).
-                if (b.Speed < 0.5 && bToLine < 6) continue;
-                double t = bToLine / Math.Max(b.Speed, 0.5);
-                if (t < gapTime || bToLine < 10) return false;
+                if (b.StopDone && (b.Arrival < a.Arrival || (b.Arrival == a.Arrival && lead < i))) return Deny(GateReason.Order);
+                continue;
             }
+            // A standing vehicle is not coming: it waits for its own turn (and would find this one inside when it goes).
+            if (bToLine > 80 || b.Speed < 0.5) continue;
+            if (bToLine / b.Speed < gapTime || bToLine < 10) return Deny(GateReason.Yield);
         }
 
         // Never enter a junction whose exit is blocked: the exit lane needs room for this vehicle.
@@ -638,9 +671,18 @@ public sealed partial class DrivingWorld
             foreach (int pred in Town.Lanes[exit].Predecessors)
                 for (int j = _laneHead[pred]; j >= 0; j = _link[j])
                     if (j != i) room -= 2 * _agents[j].HalfLength + 2;
-            if (!moving && room < 2 * a.HalfLength + 3) return false;
+            if (!moving && room < 2 * a.HalfLength + 3) return Deny(GateReason.ExitBlocked);
         }
+        _gateReason = GateReason.None;
         return true;
+    }
+
+    private GateReason _gateReason;
+
+    private bool Deny(GateReason reason)
+    {
+        _gateReason = reason;
+        return false;
     }
 
     private void UpdateEgoGate()
@@ -654,7 +696,9 @@ public sealed partial class DrivingWorld
         }
         var lane = Town.Lanes[e.Lane];
         EgoDistanceToLine = lane.Length - e.S - e.HalfLength;
+        _gateReason = GateReason.None;
         EgoMayEnter = EgoDistanceToLine > GateRange || CanEnter(0, e.Next0, EgoDistanceToLine, Ego.Speed, obeyLight: false);
+        EgoGateReason = _gateReason;
     }
 
     // ---- spawning ----

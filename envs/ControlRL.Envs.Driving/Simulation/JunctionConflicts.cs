@@ -8,11 +8,15 @@ namespace ControlRL.Envs.Driving.Simulation;
 public readonly record struct Conflict(int Other, double SSelf, double SOther, bool Merge);
 
 /// <summary>
-/// For every junction connector, the connectors of the same junction whose paths cross it or end in the same exit
-/// lane (connectors leaving the same incoming lane diverge and do not conflict). Built once per town.
+/// For every junction connector, the connectors of the same junction whose paths cross it, bring two car bodies
+/// into contact without crossing (opposing left turns can), or end in the same exit lane (connectors leaving the
+/// same incoming lane diverge and do not conflict). Built once per town.
 /// </summary>
 public sealed class JunctionConflicts
 {
+    // The car body used for contact between paths: a large car.
+    private const double BodyHalfLength = 2.6, BodyHalfWidth = 1.0;
+
     private static readonly ConditionalWeakTable<RoadNetwork, JunctionConflicts> Cache = new();
     private readonly Conflict[][] _byLane;
 
@@ -43,6 +47,7 @@ public sealed class JunctionConflicts
                         continue;
                     }
                     if (FirstCrossing(la.Centre, lb.Centre, out double sa, out double sb)) list.Add(new Conflict(b, sa, sb, false));
+                    else if (BodiesMeet(la.Centre, lb.Centre, out sa, out sb)) list.Add(new Conflict(b, sa, sb, false));
                 }
                 _byLane[a] = [.. list];
             }
@@ -51,6 +56,34 @@ public sealed class JunctionConflicts
 
     /// <summary>The conflicts of connector <paramref name="lane"/> (empty for lanes of roads).</summary>
     public ReadOnlySpan<Conflict> Of(int lane) => _byLane[lane];
+
+    // The first place along a where a car-sized box on a overlaps one on b (sampled every metre): paths that never
+    // cross can still bring two car bodies into contact when they pass at an angle.
+    private static bool BodiesMeet(Polyline a, Polyline b, out double sa, out double sb)
+    {
+        sa = sb = 0;
+        int na = Math.Max(2, (int)Math.Ceiling(a.Length)), nb = Math.Max(2, (int)Math.Ceiling(b.Length));
+        double reach = 2 * (BodyHalfLength + BodyHalfWidth);
+        for (int i = 0; i <= na; i++)
+        {
+            double x = a.Length * i / na;
+            Vec2 pa = a.PointAt(x);
+            OrientedBox ba = new(pa, a.HeadingAt(x), BodyHalfLength, BodyHalfWidth);
+            for (int k = 0; k <= nb; k++)
+            {
+                double y = b.Length * k / nb;
+                Vec2 pb = b.PointAt(y);
+                if ((pa - pb).LengthSquared > reach * reach) continue;
+                if (ba.Overlaps(new OrientedBox(pb, b.HeadingAt(y), BodyHalfLength, BodyHalfWidth)))
+                {
+                    sa = x;
+                    sb = y;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     private static bool FirstCrossing(Polyline a, Polyline b, out double sa, out double sb)
     {

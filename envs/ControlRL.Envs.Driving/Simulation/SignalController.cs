@@ -32,6 +32,19 @@ public sealed class SignalController
     /// <summary>Seconds until the signal's state next changes (infinity for stop signs).</summary>
     public double TimeToChange(int signalId) => _remaining[signalId];
 
+    /// <summary>Seconds until the signal turns red (0 when red; infinity for stop signs).</summary>
+    public double TimeToRed(int signalId)
+    {
+        var s = _town.Signals[signalId];
+        if (s.Kind == SignalKind.StopSign) return double.PositiveInfinity;
+        return _states[signalId] switch
+        {
+            LightState.Green => _remaining[signalId] + _town.Junctions[s.JunctionId].Timing.Yellow,
+            LightState.Yellow => _remaining[signalId],
+            _ => 0,
+        };
+    }
+
     /// <summary>Seconds the signal stays red from now (0 unless red; infinity for stop signs).</summary>
     public double RemainingRed(int signalId)
     {
