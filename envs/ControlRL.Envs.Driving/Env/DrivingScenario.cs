@@ -26,7 +26,7 @@ public sealed record DrivingScenario(string RouteId, int Index, string TownName,
             Jaywalkers = c.Jaywalkers,
             TrafficSeed = c.Seed,
         };
-        return new DrivingScenario(route.Id, index, route.Town, route.Route, world, c.Seed);
+        return new DrivingScenario(route.Id, index, route.Network.Name, route.Route, world, c.Seed);
     }
 }
 
