@@ -419,6 +419,7 @@ internal sealed class RouteCompletionCriterion
 
     private readonly RoutePoints _route;
     private int _index;
+    private double _rounded;
 
     public RouteCompletionCriterion(RoutePoints route) => _route = route;
 
@@ -434,7 +435,7 @@ internal sealed class RouteCompletionCriterion
     public void Reset()
     {
         _index = 0;
-        Value = Raw = 0;
+        Value = Raw = _rounded = 0;
         Completed = false;
     }
 
@@ -449,7 +450,11 @@ internal sealed class RouteCompletionCriterion
                 _index = i;
                 Raw = acc[i] / acc[^1] * 100;
             }
-        Value = PyFloat.Round(Raw, 2);
+        if (Raw != _rounded)
+        {
+            _rounded = Raw;
+            Value = PyFloat.Round(Raw, 2);
+        }
         if (Value > PercentageThreshold && loc.DistanceTo(_route.Points[^1]) < DistanceThreshold)
         {
             Completed = true;

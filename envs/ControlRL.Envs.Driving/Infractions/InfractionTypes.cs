@@ -158,29 +158,59 @@ public sealed record TerminationRules
 /// <summary>Python's float rounding and str() for leaderboard-identical messages (round(x, n) is correctly rounded from the exact binary value).</summary>
 public static class PyFloat
 {
-    /// <summary>Python's round(x, n): the double nearest to x rounded half-even in decimal from its exact binary value.</summary>
+    /// <summary>
+    /// Python's round(x, n) for n in 0..15: the double nearest to x rounded half-even in decimal from its exact binary
+    /// value. Allocation-free (it runs every step).
+    /// </summary>
     public static double Round(double x, int digits)
     {
         if (!double.IsFinite(x)) return x;
-        // "F" with enough digits prints the exact binary value's decimal expansion (truncated far beyond ties).
-        string s = x.ToString("F" + Math.Min(99, digits + 40).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        int dot = s.IndexOf('.');
-        string head = s[..(dot + 1 + digits)].TrimEnd('.');
-        string tail = s[(dot + 1 + digits)..];
-        bool neg = s.StartsWith('-');
-        decimal v = decimal.Parse(head, CultureInfo.InvariantCulture);
-        decimal unit = digits > 0 ? (decimal)Math.Pow(10, -digits) : 1m;
-        int first = tail.Length > 0 ? tail[0] - '0' : 0;
-        bool restZero = tail.Length <= 1 || tail.AsSpan(1).IndexOfAnyExcept('0') < 0;
-        bool up = first > 5 || (first == 5 && !restZero) || (first == 5 && restZero && IsOdd(head));
-        if (up) v += neg ? -unit : unit;
-        return (double)v;
-    }
-
-    private static bool IsOdd(string head)
-    {
-        char last = head[^1];
-        return char.IsDigit(last) && (last - '0') % 2 == 1;
+        if (digits is < 0 or > 15) throw new ArgumentOutOfRangeException(nameof(digits), digits, "0..15 decimal digits.");
+        // "F" with enough digits prints the exact binary value's decimal expansion (cut far beyond any tie).
+        Span<char> format = stackalloc char[3];
+        format[0] = 'F';
+        int precision = digits + 40;
+        format[1] = (char)('0' + precision / 10);
+        format[2] = (char)('0' + precision % 10);
+        Span<char> text = stackalloc char[400];
+        if (!x.TryFormat(text, out int n, format, CultureInfo.InvariantCulture)) return Math.Round(x, digits, MidpointRounding.ToEven);
+        text = text[..n];
+        bool neg = text[0] == '-';
+        int start = neg ? 1 : 0;
+        int dot = text.IndexOf('.');
+        int keep = dot + 1 + digits;
+        var tail = text[keep..];
+        int first = tail[0] - '0';
+        bool restZero = tail[1..].IndexOfAnyExcept('0') < 0;
+        char last = digits > 0 ? text[keep - 1] : text[dot - 1];
+        bool up = first > 5 || (first == 5 && (!restZero || (last - '0') % 2 == 1));
+        // Digits without the point, with room for a carry.
+        Span<char> d = stackalloc char[keep + 2];
+        int m = 0;
+        d[m++] = '0';
+        for (int i = start; i < keep; i++)
+            if (text[i] != '.') d[m++] = text[i];
+        if (up)
+            for (int i = m - 1; i >= 0; i--)
+            {
+                if (d[i] == '9') d[i] = '0';
+                else
+                {
+                    d[i]++;
+                    break;
+                }
+            }
+        // Integer digits times 10^-digits, parsed exactly as Python converts the decimal string back.
+        Span<char> outText = stackalloc char[m + 8];
+        int o = 0;
+        if (neg) outText[o++] = '-';
+        d[..m].CopyTo(outText[o..]);
+        o += m;
+        outText[o++] = 'e';
+        outText[o++] = '-';
+        if (digits >= 10) outText[o++] = (char)('0' + digits / 10);
+        outText[o++] = (char)('0' + digits % 10);
+        return double.Parse(outText[..o], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Python's str(float) for the usual magnitudes: shortest round-trip digits, at least one decimal.</summary>

@@ -51,6 +51,9 @@ public sealed partial class DrivingWorld
         public int Scenario;
     }
 
+    /// <summary>How many ambient pedestrians the density asks for around the ego's current position.</summary>
+    public int TargetPedestrianCount => TargetPedestrians();
+
     /// <summary>Pedestrians alive now (ambient and jaywalkers).</summary>
     public int PedestrianCount { get; private set; }
 

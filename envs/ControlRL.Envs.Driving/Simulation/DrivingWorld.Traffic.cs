@@ -57,6 +57,11 @@ public sealed partial class DrivingWorld
     private bool[] _slotKerb = [];
     private int[] _nearSlots = [];
     private int _nearCount, _nearKerbCount;
+
+    // The near slots where actors may appear while running: beyond SpawnMinDistance, lanes heading towards the ego
+    // (others would leave its surroundings at once); and kerb slots beyond SpawnMinDistance for pedestrians.
+    private int[] _ringSlots = [], _ringKerbSlots = [];
+    private int _ringCount, _ringKerbCount;
     private Vec2 _gatheredAt;
     private bool _gathered;
 
@@ -88,6 +93,9 @@ public sealed partial class DrivingWorld
         public double Heading;
         public Vec2 Vel;
     }
+
+    /// <summary>How many moving vehicles the density asks for around the ego's current position.</summary>
+    public int TargetVehicleCount => TargetVehicles();
 
     /// <summary>Moving vehicles (ActorKind.Vehicle) alive now.</summary>
     public int VehicleCount { get; private set; }
@@ -160,6 +168,8 @@ public sealed partial class DrivingWorld
         _slotPos = [.. pos];
         _slotKerb = [.. kerb];
         _nearSlots = new int[_slotLane.Length];
+        _ringSlots = new int[_slotLane.Length];
+        _ringKerbSlots = new int[_slotLane.Length];
     }
 
     private void ResetTraffic()
@@ -213,7 +223,6 @@ public sealed partial class DrivingWorld
             if (_agents[i].Active) _agents[i].Acc = ComputeAccel(i);
         for (int i = 1; i < _agents.Length; i++)
             if (_agents[i].Active) Integrate(i);
-        RebuildLaneLists();
         double sum = 0;
         int count = 0;
         Vec2 ego = Ego.Position;
@@ -234,8 +243,12 @@ public sealed partial class DrivingWorld
         }
         VehicleCount = count;
         MeanTrafficSpeed = count > 0 ? sum / count : double.NaN;
+        // After removals: a freed slot must not stay linked in a lane list before it is reused.
+        RebuildLaneLists();
         GatherSlots(initial: false);
-        if (count < TargetVehicles()) TrySpawnVehicle(initial: false);
+        for (int t = 0; t < 3 && count < TargetVehicles(); t++)
+            if (TrySpawnVehicle(initial: false)) count++;
+        VehicleCount = count;
     }
 
     private double DesiredSpeed(in Agent a) => Town.Lanes[a.Lane].SpeedLimit * a.SpeedFactor;
@@ -711,16 +724,23 @@ public sealed partial class DrivingWorld
         if (!initial && _gathered && (ego - _gatheredAt).LengthSquared < 10 * 10) return;
         _gathered = true;
         _gatheredAt = ego;
-        double r2 = _o.SpawnRadius * _o.SpawnRadius;
-        int n = 0, kerb = 0;
+        double r2 = _o.SpawnRadius * _o.SpawnRadius, min2 = _o.SpawnMinDistance * _o.SpawnMinDistance;
+        int n = 0, kerb = 0, ring = 0, ringKerb = 0;
         for (int k = 0; k < _slotPos.Length; k++)
         {
-            if ((_slotPos[k] - ego).LengthSquared > r2) continue;
+            Vec2 d = _slotPos[k] - ego;
+            double d2 = d.LengthSquared;
+            if (d2 > r2) continue;
             _nearSlots[n++] = k;
             if (_slotKerb[k]) kerb++;
+            if (d2 < min2) continue;
+            if (_slotKerb[k]) _ringKerbSlots[ringKerb++] = k;
+            if (Vec2.FromHeading(Town.Lanes[_slotLane[k]].Centre.HeadingAt(_slotS[k])).Dot(d) < 0) _ringSlots[ring++] = k;
         }
         _nearCount = n;
         _nearKerbCount = kerb;
+        _ringCount = ring;
+        _ringKerbCount = ringKerb;
     }
 
     private void SpawnInitialTraffic()
@@ -739,9 +759,10 @@ public sealed partial class DrivingWorld
         return n;
     }
 
-    private void TrySpawnVehicle(bool initial)
+    private bool TrySpawnVehicle(bool initial)
     {
-        if (_nearCount == 0) return;
+        int candidates = initial ? _nearCount : _ringCount;
+        if (candidates == 0) return false;
         int slot = -1;
         for (int i = 1; i < _agents.Length; i++)
             if (!_agents[i].Active)
@@ -749,8 +770,8 @@ public sealed partial class DrivingWorld
                 slot = i;
                 break;
             }
-        if (slot < 0) return;
-        int k = _nearSlots[_rng.NextInt(_nearCount)];
+        if (slot < 0) return false;
+        int k = initial ? _nearSlots[_rng.NextInt(candidates)] : _ringSlots[_rng.NextInt(candidates)];
         int laneId = _slotLane[k];
         double s = _slotS[k];
         Vec2 p = _slotPos[k];
@@ -758,16 +779,17 @@ public sealed partial class DrivingWorld
         Vec2 ego = Ego.Position;
         double de = (p - ego).Length;
         double minD = initial ? 12 : _o.SpawnMinDistance;
-        if (de < minD || de > _o.SpawnRadius) return;
+        if (de < minD || de > _o.SpawnRadius) return false;
         // Not right ahead of or behind the ego on its own lane at the start.
-        if (initial && laneId == _agents[0].Lane && Math.Abs(s - _agents[0].S) < 30) return;
+        if (initial && laneId == _agents[0].Lane && Math.Abs(s - _agents[0].S) < 30) return false;
         // Never inside a few metres of anyone.
+        if ((Ego.Position - p).LengthSquared < 12 * 12) return false;
         for (int i = 1; i < _agents.Length; i++)
-            if (_agents[i].Active && (_agents[i].Pos - p).LengthSquared < 12 * 12) return;
+            if (_agents[i].Active && (_agents[i].Pos - p).LengthSquared < 9 * 9) return false;
         for (int b = 0; b < _blockerCount; b++)
         {
             ref var bl = ref _blockers[b];
-            if (bl.Active && bl.Lane == laneId && s > bl.SMin - 45 && s < bl.SMax + 8) return;
+            if (bl.Active && bl.Lane == laneId && s > bl.SMin - 45 && s < bl.SMax + 8) return false;
         }
         var size = VehicleSizes[_rng.NextInt(VehicleSizes.Length)];
         ref var a = ref _agents[slot];
@@ -799,5 +821,6 @@ public sealed partial class DrivingWorld
         if (_laneHead[laneId] < 0 && _laneHead2[laneId] < 0) _touched[_touchedCount++] = laneId;
         _link[slot] = _laneHead[laneId];
         _laneHead[laneId] = slot;
+        return true;
     }
 }
