@@ -312,7 +312,9 @@ internal sealed class OutsideRouteLanesCriterion
             _lastYaw = yaw;
         }
 
-        for (int i = _index + 1; i < Math.Min(_index + WindowSize + 1, _route.Count); i++)
+        // The window is fixed before the loop (Python's range), though the index moves inside it.
+        int end = Math.Min(_index + WindowSize + 1, _route.Count);
+        for (int i = _index + 1; i < end; i++)
         {
             if (!_route.Passed(i, loc)) continue;
             double d = _route.Points[_index].DistanceTo(_route.Points[i]);
@@ -444,7 +446,8 @@ internal sealed class RouteCompletionCriterion
         if (Completed) return;
         Vec2 loc = m.World.Ego.Position;
         var acc = _route.Accumulated;
-        for (int i = _index; i < Math.Min(_index + WindowSize + 1, _route.Count); i++)
+        int end = Math.Min(_index + WindowSize + 1, _route.Count);
+        for (int i = _index; i < end; i++)
             if (_route.Passed(i, loc))
             {
                 _index = i;
@@ -538,7 +541,8 @@ internal sealed class MinSpeedCriterion
     {
         var w = m.World;
         Vec2 loc = w.Ego.Position;
-        for (int i = _index; i < Math.Min(_index + WindowSize + 1, _route.Count); i++)
+        int end = Math.Min(_index + WindowSize + 1, _route.Count);
+        for (int i = _index; i < end; i++)
             if (_route.Passed(i, loc)) _index = i;
         var acc = _route.Accumulated;
         if (acc[_index] - _currentDist > _checkpointDist)

@@ -159,58 +159,34 @@ public sealed record TerminationRules
 public static class PyFloat
 {
     /// <summary>
-    /// Python's round(x, n) for n in 0..15: the double nearest to x rounded half-even in decimal from its exact binary
-    /// value. Allocation-free (it runs every step).
+    /// Python's round(x, n) for n in 0..15: x times 10^n rounded half-even from its exact binary value, then divided
+    /// by 10^n (one correctly rounded division, as Python converts the rounded decimal back). Exact 128-bit integer
+    /// arithmetic, no allocation (it runs every step).
     /// </summary>
     public static double Round(double x, int digits)
     {
-        if (!double.IsFinite(x)) return x;
         if (digits is < 0 or > 15) throw new ArgumentOutOfRangeException(nameof(digits), digits, "0..15 decimal digits.");
-        // "F" with enough digits prints the exact binary value's decimal expansion (cut far beyond any tie).
-        Span<char> format = stackalloc char[3];
-        format[0] = 'F';
-        int precision = digits + 40;
-        format[1] = (char)('0' + precision / 10);
-        format[2] = (char)('0' + precision % 10);
-        Span<char> text = stackalloc char[400];
-        if (!x.TryFormat(text, out int n, format, CultureInfo.InvariantCulture)) return Math.Round(x, digits, MidpointRounding.ToEven);
-        text = text[..n];
-        bool neg = text[0] == '-';
-        int start = neg ? 1 : 0;
-        int dot = text.IndexOf('.');
-        int keep = dot + 1 + digits;
-        var tail = text[keep..];
-        int first = tail[0] - '0';
-        bool restZero = tail[1..].IndexOfAnyExcept('0') < 0;
-        char last = digits > 0 ? text[keep - 1] : text[dot - 1];
-        bool up = first > 5 || (first == 5 && (!restZero || (last - '0') % 2 == 1));
-        // Digits without the point, with room for a carry.
-        Span<char> d = stackalloc char[keep + 2];
-        int m = 0;
-        d[m++] = '0';
-        for (int i = start; i < keep; i++)
-            if (text[i] != '.') d[m++] = text[i];
-        if (up)
-            for (int i = m - 1; i >= 0; i--)
-            {
-                if (d[i] == '9') d[i] = '0';
-                else
-                {
-                    d[i]++;
-                    break;
-                }
-            }
-        // Integer digits times 10^-digits, parsed exactly as Python converts the decimal string back.
-        Span<char> outText = stackalloc char[m + 8];
-        int o = 0;
-        if (neg) outText[o++] = '-';
-        d[..m].CopyTo(outText[o..]);
-        o += m;
-        outText[o++] = 'e';
-        outText[o++] = '-';
-        if (digits >= 10) outText[o++] = (char)('0' + digits / 10);
-        outText[o++] = (char)('0' + digits % 10);
-        return double.Parse(outText[..o], NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (!double.IsFinite(x) || x == 0) return x;
+        long bits = BitConverter.DoubleToInt64Bits(x);
+        bool neg = bits < 0;
+        int exp = (int)((bits >> 52) & 0x7FF);
+        ulong mant = (ulong)bits & 0xFFFFFFFFFFFFFUL;
+        if (exp == 0) exp = 1; else mant |= 1UL << 52;
+        int e = exp - 1075;               // |x| = mant * 2^e
+        if (e >= 0) return x;             // an integer already (|x| >= 2^52)
+        int shift = -e;
+        ulong pow = 1;
+        for (int i = 0; i < digits; i++) pow *= 10;
+        UInt128 n = (UInt128)mant * pow;  // |x| 10^digits = n / 2^shift, n < 2^103
+        // Tiny x: n < 2^103 <= 2^(shift - 1), below one half.
+        if (shift >= 127) return neg ? -0.0 : 0.0;
+        UInt128 k = n >> shift;
+        UInt128 rem = n - (k << shift);
+        UInt128 half = UInt128.One << (shift - 1);
+        if (rem > half || (rem == half && (k & 1) == 1)) k++;
+        if (k > (UInt128)(1UL << 53)) return x;
+        double r = (double)(ulong)k / pow;
+        return neg ? -r : r;
     }
 
     /// <summary>Python's str(float) for the usual magnitudes: shortest round-trip digits, at least one decimal.</summary>
