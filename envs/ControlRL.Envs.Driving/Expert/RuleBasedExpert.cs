@@ -132,10 +132,13 @@ public sealed class RuleBasedExpert : IDrivingExpert
         double acc = double.PositiveInfinity;
         Vec2 egoPos = box.Centre;
         double egoHeading = world.Ego.Heading;
+        Vec2 egoForward = Vec2.FromHeading(egoHeading);
         foreach (ref readonly var a in world.Actors)
         {
             Vec2 rel = a.Box.Centre - egoPos;
             if (rel.LengthSquared > (horizon + 15) * (horizon + 15)) continue;
+            // Well behind the ego: never a leader (crossing traffic there moves away from its path).
+            if (rel.Dot(egoForward) < -hl - 6) continue;
             switch (a.Kind)
             {
                 case ActorKind.Pedestrian:

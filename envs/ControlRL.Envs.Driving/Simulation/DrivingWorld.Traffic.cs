@@ -343,7 +343,8 @@ public sealed partial class DrivingWorld
         }
 
         // The ego, wherever it is (it may be between lanes or cutting in).
-        if (!EgoWaitsFor(a))
+        Vec2 toEgo = Ego.Position - a.Pos;
+        if (toEgo.LengthSquared < (horizon + 8) * (horizon + 8) && toEgo.Dot(Vec2.FromHeading(a.Heading)) > -a.HalfLength - _o.Ego.Length && !EgoWaitsFor(a))
         {
             var eb = Ego.Box;
             double de = PathDistance(a, eb.Centre, eb.HalfLength, eb.HalfWidth, eb.Heading, horizon, 0.3);
@@ -358,8 +359,8 @@ public sealed partial class DrivingWorld
         for (int k = 0; k < _peds.Length; k++)
         {
             ref var q = ref _peds[k];
-            // Sidewalk walkers stay off the road; waiting, crossing and jaywalking ones are checked.
-            if (!q.Active || q.Mode is PedMode.Hidden or PedMode.Walk) continue;
+            // Only pedestrians on the road matter: those walking, walking up to or waiting at a kerb stay off it.
+            if (!q.Active || q.Mode is not (PedMode.Cross or PedMode.Jaywalk)) continue;
             if ((q.Pos - a.Pos).LengthSquared > (horizon + 5) * (horizon + 5)) continue;
             double dp = PathDistance(a, q.Pos, PedHalfSize, PedHalfSize, 0, horizon, 0.6);
             double dq = PathDistance(a, q.Pos + q.Vel * 1.5, PedHalfSize, PedHalfSize, 0, horizon, 0.6);

@@ -14,7 +14,7 @@ public readonly record struct LaneHit(int Lane, double S, double Lateral, bool I
 /// </summary>
 public sealed class SurfaceIndex
 {
-    private const double Cell = 8;
+    private const double Cell = 4;
     private static readonly ConditionalWeakTable<RoadNetwork, SurfaceIndex> Cache = new();
 
     private readonly RoadNetwork _town;
@@ -141,6 +141,8 @@ public sealed class SurfaceIndex
     {
         int c = CellOf(p);
         if (c < 0) return Reach;
+        // Junction outlines first: a point inside one needs no look at the many connector segments there.
+        if (_junctionStart[c + 1] > _junctionStart[c] && JunctionAt(p) >= 0) return 0;
         double best = Reach;
         for (int k = _cellStart[c]; k < _cellStart[c + 1]; k++)
         {
@@ -152,7 +154,6 @@ public sealed class SurfaceIndex
                 if (best <= 0) return 0;
             }
         }
-        if (JunctionAt(p) >= 0) return 0;
         return best;
     }
 
