@@ -209,7 +209,13 @@ public sealed class SurfaceIndex
     /// The lane containing <paramref name="p"/> (|lateral| within half its width), preferring the one whose direction
     /// is closest to <paramref name="heading"/> (NaN: any), then the closest centre (as <see cref="RoadNetwork.TryLocate"/>).
     /// </summary>
-    public bool Locate(Vec2 p, double heading, out LaneHit hit)
+    public bool Locate(Vec2 p, double heading, out LaneHit hit) => Locate(p, heading, [], out hit);
+
+    /// <summary>
+    /// As <see cref="Locate(Vec2, double, out LaneHit)"/>, but a lane in <paramref name="preferred"/> that contains the
+    /// point and runs within 90 degrees of <paramref name="heading"/> wins over any other.
+    /// </summary>
+    public bool Locate(Vec2 p, double heading, ReadOnlySpan<int> preferred, out LaneHit hit)
     {
         hit = default;
         int c = CellOf(p);
@@ -223,6 +229,7 @@ public sealed class SurfaceIndex
             if (!h.Inside) continue;
             double err = double.IsNaN(heading) ? 0 : Math.Abs(Angles.Wrap(lane.Centre.SegmentDirection(seg).Heading - heading));
             double score = err * 10 + Math.Abs(h.Lateral);
+            if (err < Math.PI / 2 && preferred.Contains(lane.Id)) score -= 1000;
             if (score < best)
             {
                 best = score;
