@@ -15,8 +15,8 @@ public interface IDrivingExpert
 }
 
 /// <summary>
-/// A privileged rule-based driver. Lateral: pure pursuit from the rear axle on the route path (lookahead growing with
-/// speed), shifted sideways over a lane when it passes an obstacle scenario. Longitudinal: IDM towards the speed
+/// A privileged rule-based driver. Lateral: pure pursuit (R. C. Coulter 1992, "Implementation of the Pure Pursuit
+/// Path Tracking Algorithm", CMU-RI-TR-92-01) from the rear axle on the route path (lookahead growing with speed), shifted sideways over a lane when it passes an obstacle scenario. Longitudinal: IDM towards the speed
 /// limit (lowered ahead of curves) with every actor intruding its path corridor as a leader (vehicles, parked cars,
 /// obstacles; pedestrians in it or about to enter it, by a 2 s constant-velocity prediction), and virtual stopped
 /// leaders at stop lines: red lights, yellow when it can stop, a stop sign until it has stopped, and the world's
