@@ -210,11 +210,17 @@ public class SimTrafficTests(ITestOutputHelper output)
 
     // ---- determinism and speed ----
 
-    private static ulong RolloutHash(ulong seed, int steps)
+    private static DrivingWorld BusyWorld()
     {
         var town = TestTowns.Crossroads(JunctionControl.TrafficLights, arm: 150, lanesPerDirection: 2, crosswalks: true);
         var route = town.Route(TestTowns.Arm.South, Turn.Left);
-        var w = World(route, new WorldOptions { VehiclesPerKm = 25, PedestriansPerKm = 40, ParkedPerKm = 20, Obstacles = 1, Jaywalkers = 1 }, seed);
+        return new DrivingWorld(route.Town, route, new WorldOptions { VehiclesPerKm = 25, PedestriansPerKm = 40, ParkedPerKm = 20, Obstacles = 1, Jaywalkers = 1 });
+    }
+
+    private static ulong RolloutHash(ulong seed, int steps, DrivingWorld? world = null)
+    {
+        var w = world ?? BusyWorld();
+        w.Reset(seed);
         var expert = new RuleBasedExpert();
         expert.Reset(w);
         Span<float> act = stackalloc float[2];
@@ -249,9 +255,13 @@ public class SimTrafficTests(ITestOutputHelper output)
     [Fact]
     public void ARolloutIsDeterminedByItsSeed()
     {
-        ulong a = RolloutHash(7, 400), b = RolloutHash(7, 400), c = RolloutHash(8, 400);
+        ulong a = RolloutHash(7, 300), b = RolloutHash(7, 300), c = RolloutHash(8, 300);
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
+        // A reset leaves nothing of the previous episode behind.
+        var reused = BusyWorld();
+        Assert.Equal(c, RolloutHash(8, 300, reused));
+        Assert.Equal(a, RolloutHash(7, 300, reused));
     }
 
     [Fact]
