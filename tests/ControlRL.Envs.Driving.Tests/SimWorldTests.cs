@@ -55,6 +55,32 @@ public class SimWorldTests
     }
 
     [Fact]
+    public void AWorldSwitchesRoutesBetweenEpisodes()
+    {
+        var town = TestTowns.Crossroads(JunctionControl.TrafficLights);
+        var first = town.Route(TestTowns.Arm.South, Turn.Straight);
+        var second = town.Route(TestTowns.Arm.West, Turn.Left);
+        var w = new DrivingWorld(town.Town, first, new WorldOptions { ParkedPerKm = 30 });
+        var m = new ControlRL.Envs.Driving.Infractions.InfractionMonitor(w);
+        w.Reset(1);
+        m.Reset();
+        w.SetRoute(second);
+        Assert.Throws<InvalidOperationException>(() => w.Step(0, 0));
+        w.Reset(1);
+        m.Reset();
+        Assert.Equal(second.Path.Start, w.EgoBox.Centre);
+        Assert.Same(second, w.Route);
+        Assert.Equal(second.Path.Length, m.RoutePoints.Length, 0.1);
+        for (int i = 0; i < 20; i++)
+        {
+            w.Step(0, 0.5);
+            m.Update();
+        }
+        Assert.True(m.RouteCompletion > 0);
+        Assert.Throws<ArgumentException>(() => w.SetRoute(TestTowns.RouteThrough(TestTowns.Straight(), "other", 1)));
+    }
+
+    [Fact]
     public void MeasurementsDescribeTheEgoAndWhatIsAhead()
     {
         var town = TestTowns.Crossroads(JunctionControl.TrafficLights, arm: 80);

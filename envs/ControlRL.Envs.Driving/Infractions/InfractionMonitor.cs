@@ -24,12 +24,13 @@ public sealed class InfractionMonitor
     private readonly CollisionCriterion _collision = new();
     private readonly RedLightCriterion _redLight;
     private readonly StopSignCriterion _stop;
-    private readonly OutsideRouteLanesCriterion _outside;
-    private readonly InRouteCriterion _inRoute;
-    private readonly RouteCompletionCriterion _completion;
+    private OutsideRouteLanesCriterion _outside = null!;
+    private InRouteCriterion _inRoute = null!;
+    private RouteCompletionCriterion _completion = null!;
     private readonly BlockedCriterion _blocked = new();
-    private readonly MinSpeedCriterion _minSpeed;
-    private readonly RouteTimeoutCriterion _timeout;
+    private MinSpeedCriterion _minSpeed = null!;
+    private RouteTimeoutCriterion _timeout = null!;
+    private Roads.Route _route = null!;
     private readonly Vec2[] _corners = new Vec2[4];
     private int _scenarioTimeoutsSeen;
     private int _stepStart;
@@ -41,20 +42,27 @@ public sealed class InfractionMonitor
         ArgumentNullException.ThrowIfNull(world);
         World = world;
         Rules = rules ?? TerminationRules.Leaderboard;
-        RoutePoints = new RoutePoints(world.Route);
         _redLight = new RedLightCriterion(world.Town);
         _stop = new StopSignCriterion(world.Town);
-        _outside = new OutsideRouteLanesCriterion(RoutePoints);
-        _inRoute = new InRouteCriterion(RoutePoints);
-        _completion = new RouteCompletionCriterion(RoutePoints);
-        _minSpeed = new MinSpeedCriterion(RoutePoints);
-        _timeout = new RouteTimeoutCriterion(RoutePoints);
+        UseRoute(world.Route);
         LayoutDistance = world.Town.ShoulderWidth + world.Options.SidewalkWidth;
     }
 
     public DrivingWorld World { get; }
     public TerminationRules Rules { get; }
-    public RoutePoints RoutePoints { get; }
+    public RoutePoints RoutePoints { get; private set; } = null!;
+
+    // The criteria that walk the route's points (rebuilt when the world switches route).
+    private void UseRoute(Roads.Route route)
+    {
+        _route = route;
+        RoutePoints = new RoutePoints(route);
+        _outside = new OutsideRouteLanesCriterion(RoutePoints);
+        _inRoute = new InRouteCriterion(RoutePoints);
+        _completion = new RouteCompletionCriterion(RoutePoints);
+        _minSpeed = new MinSpeedCriterion(RoutePoints);
+        _timeout = new RouteTimeoutCriterion(RoutePoints);
+    }
     public EpisodeTrace Trace { get; } = new();
 
     /// <summary>How far beyond a lane's edge the layout (buildings, poles, walls) begins: shoulder plus sidewalk, m.</summary>
@@ -142,6 +150,7 @@ public sealed class InfractionMonitor
 
     public void Reset()
     {
+        if (!ReferenceEquals(_route, World.Route)) UseRoute(World.Route);
         _events.Clear();
         _collided.Clear();
         _collision.Reset();

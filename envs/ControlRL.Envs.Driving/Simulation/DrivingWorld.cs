@@ -45,8 +45,23 @@ public sealed partial class DrivingWorld
     }
 
     public RoadNetwork Town { get; }
-    public Route Route { get; }
-    public RouteInfo RouteInfo { get; }
+    public Route Route { get; private set; }
+    public RouteInfo RouteInfo { get; private set; }
+
+    /// <summary>
+    /// Switches to another route of the same town (takes effect at the next <see cref="Reset"/>; call it before).
+    /// Allocates the route's derived tables, so switch between episodes, not during one.
+    /// </summary>
+    public void SetRoute(Route route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        if (!ReferenceEquals(route.Town, Town)) throw new ArgumentException($"route '{route.Id}' belongs to town '{route.Town.Name}', not to '{Town.Name}'.", nameof(route));
+        if (ReferenceEquals(route, Route)) return;
+        Route = route;
+        RouteInfo = new RouteInfo(route);
+        InitParking();
+        _ready = false;
+    }
     public WorldOptions Options => _o;
     public SurfaceIndex Surface { get; }
     public JunctionConflicts Conflicts { get; }
