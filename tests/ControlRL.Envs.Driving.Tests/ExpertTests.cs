@@ -54,6 +54,61 @@ public class ExpertTests(ITestOutputHelper output)
         _ => throw new ArgumentException(name),
     };
 
+    private static readonly WorldOptions Traffic = new() { VehiclesPerKm = 25, PedestriansPerKm = 30, ParkedPerKm = 20 };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public void CompletesRoutesInTrafficWithoutInfractions(string name)
+    {
+        var route = MakeRoute(name);
+        for (ulong seed = 0; seed < 3; seed++)
+        {
+            var o = Drive(route, Traffic, 100 + seed);
+            Report($"{name} seed {100 + seed}", o);
+            Assert.Equal(EpisodeEnd.Completed, o.End);
+            // The minimum-speed checkpoints compare with traffic that does not wait at this junction; nothing else.
+            Assert.All(o.Events, e => Assert.Equal(InfractionKind.MinSpeed, e.Kind));
+        }
+    }
+
+    [Theory]
+    [InlineData("straight")]
+    [InlineData("straight-inner")]
+    [InlineData("lights2-straight")]
+    public void PassesObstaclesAndJaywalkersWithoutInfractions(string name)
+    {
+        var route = name switch
+        {
+            "straight" => TestTowns.RouteThrough(TestTowns.Straight(), "straight", 1),
+            "straight-inner" => TestTowns.RouteThrough(TestTowns.Straight(), "straight-inner", 0),
+            _ => TestTowns.Crossroads(JunctionControl.TrafficLights, lanesPerDirection: 2, crosswalks: true).Route(TestTowns.Arm.West, Turn.Straight, 1),
+        };
+        for (ulong seed = 0; seed < 3; seed++)
+        {
+            var o = Drive(route, Traffic with { Obstacles = 1, Jaywalkers = 1 }, 200 + seed);
+            Report($"{name} seed {200 + seed}", o);
+            Assert.Equal(EpisodeEnd.Completed, o.End);
+            Assert.All(o.Events, e => Assert.Equal(InfractionKind.MinSpeed, e.Kind));
+        }
+    }
+
+    [Fact]
+    public void ActsAsAPolicyThroughTheInterface()
+    {
+        IDrivingExpert expert = new RuleBasedExpert();
+        var route = MakeRoute("lights-left");
+        var world = new DrivingWorld(route.Town, route);
+        world.Reset(5);
+        expert.Reset(world);
+        var action = new float[2];
+        expert.Act(world, action);
+        Assert.InRange(action[0], -1, 1);
+        Assert.InRange(action[1], -1, 1);
+        // At rest at the route start with nothing ahead: it pulls away.
+        Assert.True(action[1] > 0.3f);
+        Assert.Throws<ArgumentException>(() => expert.Act(world, new float[1]));
+    }
+
     [Theory]
     [MemberData(nameof(Routes))]
     public void CompletesRoutesWithoutTrafficCleanly(string name)

@@ -27,20 +27,27 @@ internal static class TestTowns
 
     /// <summary>
     /// A straight road along +x from 0 to <paramref name="length"/>: lane 0 eastbound inner (y = -1.75), lane 1
-    /// eastbound outer (y = -5.25), lane 2 westbound inner (y = 1.75), lane 3 westbound outer (y = 5.25).
+    /// eastbound outer (y = -5.25), lane 2 westbound inner (y = 1.75), lane 3 westbound outer (y = 5.25). With
+    /// <paramref name="pieces"/> > 1 the road is cut into that many equal pieces, lane k of piece p having id 4p + k
+    /// (piece 0 at x = 0), so a route can start mid-road.
     /// </summary>
-    public static RoadNetwork Straight(double length = 400, double limit = Limit)
+    public static RoadNetwork Straight(double length = 400, double limit = Limit, int pieces = 1)
     {
-        double w = LaneWidth;
-        Polyline East(double y) => new([new Vec2(0, y), new Vec2(length, y)]);
-        Polyline West(double y) => new([new Vec2(length, y), new Vec2(0, y)]);
-        var lanes = new List<Lane>
+        double w = LaneWidth, part = length / pieces;
+        var lanes = new List<Lane>();
+        for (int p = 0; p < pieces; p++)
         {
-            new(0, East(-w / 2), w, limit) { RoadId = 0, RightNeighbour = 1, OppositeNeighbour = 2, LeftMark = LaneMark.Solid, RightMark = LaneMark.Dashed },
-            new(1, East(-1.5 * w), w, limit) { RoadId = 0, LeftNeighbour = 0, LeftMark = LaneMark.Dashed, RightMark = LaneMark.Edge },
-            new(2, West(w / 2), w, limit) { RoadId = 0, RightNeighbour = 3, OppositeNeighbour = 0, LeftMark = LaneMark.Solid, RightMark = LaneMark.Dashed },
-            new(3, West(1.5 * w), w, limit) { RoadId = 0, LeftNeighbour = 2, LeftMark = LaneMark.Dashed, RightMark = LaneMark.Edge },
-        };
+            double x0 = p * part, x1 = (p + 1) * part;
+            Polyline East(double y) => new([new Vec2(x0, y), new Vec2(x1, y)]);
+            Polyline West(double y) => new([new Vec2(x1, y), new Vec2(x0, y)]);
+            int b = 4 * p;
+            int[] Next(int k) => p + 1 < pieces ? [b + 4 + k] : [];
+            int[] Prev(int k) => p > 0 ? [b - 4 + k] : [];
+            lanes.Add(new(b, East(-w / 2), w, limit) { RoadId = p, Successors = Next(0), RightNeighbour = b + 1, OppositeNeighbour = b + 2, LeftMark = LaneMark.Solid, RightMark = LaneMark.Dashed });
+            lanes.Add(new(b + 1, East(-1.5 * w), w, limit) { RoadId = p, Successors = Next(1), LeftNeighbour = b, LeftMark = LaneMark.Dashed, RightMark = LaneMark.Edge });
+            lanes.Add(new(b + 2, West(w / 2), w, limit) { RoadId = p, Successors = Prev(2), RightNeighbour = b + 3, OppositeNeighbour = b, LeftMark = LaneMark.Solid, RightMark = LaneMark.Dashed });
+            lanes.Add(new(b + 3, West(1.5 * w), w, limit) { RoadId = p, Successors = Prev(3), LeftNeighbour = b + 2, LeftMark = LaneMark.Dashed, RightMark = LaneMark.Edge });
+        }
         return new RoadNetwork("straight", lanes, [], []);
     }
 

@@ -15,8 +15,8 @@ public interface IDrivingExpert
 }
 
 /// <summary>
-/// A privileged rule-based driver. Lateral: pure pursuit from the rear axle on the route path (lookahead growing with
-/// speed), shifted sideways over a lane when it passes an obstacle scenario. Longitudinal: IDM towards the speed
+/// A privileged rule-based driver. Lateral: pure pursuit (R. C. Coulter 1992, "Implementation of the Pure Pursuit
+/// Path Tracking Algorithm", CMU-RI-TR-92-01) from the rear axle on the route path (lookahead growing with speed), shifted sideways over a lane when it passes an obstacle scenario. Longitudinal: IDM towards the speed
 /// limit (lowered ahead of curves) with every actor intruding its path corridor as a leader (vehicles, parked cars,
 /// obstacles; pedestrians in it or about to enter it, by a 2 s constant-velocity prediction), and virtual stopped
 /// leaders at stop lines: red lights, yellow when it can stop, a stop sign until it has stopped, and the world's
@@ -132,10 +132,13 @@ public sealed class RuleBasedExpert : IDrivingExpert
         double acc = double.PositiveInfinity;
         Vec2 egoPos = box.Centre;
         double egoHeading = world.Ego.Heading;
+        Vec2 egoForward = Vec2.FromHeading(egoHeading);
         foreach (ref readonly var a in world.Actors)
         {
             Vec2 rel = a.Box.Centre - egoPos;
             if (rel.LengthSquared > (horizon + 15) * (horizon + 15)) continue;
+            // Well behind the ego: never a leader (crossing traffic there moves away from its path).
+            if (rel.Dot(egoForward) < -hl - 6) continue;
             switch (a.Kind)
             {
                 case ActorKind.Pedestrian:

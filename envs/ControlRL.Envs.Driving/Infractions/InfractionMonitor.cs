@@ -24,12 +24,13 @@ public sealed class InfractionMonitor
     private readonly CollisionCriterion _collision = new();
     private readonly RedLightCriterion _redLight;
     private readonly StopSignCriterion _stop;
-    private readonly OutsideRouteLanesCriterion _outside;
-    private readonly InRouteCriterion _inRoute;
-    private readonly RouteCompletionCriterion _completion;
+    private OutsideRouteLanesCriterion _outside = null!;
+    private InRouteCriterion _inRoute = null!;
+    private RouteCompletionCriterion _completion = null!;
     private readonly BlockedCriterion _blocked = new();
-    private readonly MinSpeedCriterion _minSpeed;
-    private readonly RouteTimeoutCriterion _timeout;
+    private MinSpeedCriterion _minSpeed = null!;
+    private RouteTimeoutCriterion _timeout = null!;
+    private Roads.Route _route = null!;
     private readonly Vec2[] _corners = new Vec2[4];
     private int _scenarioTimeoutsSeen;
     private int _stepStart;
@@ -41,20 +42,27 @@ public sealed class InfractionMonitor
         ArgumentNullException.ThrowIfNull(world);
         World = world;
         Rules = rules ?? TerminationRules.Leaderboard;
-        RoutePoints = new RoutePoints(world.Route);
         _redLight = new RedLightCriterion(world.Town);
         _stop = new StopSignCriterion(world.Town);
-        _outside = new OutsideRouteLanesCriterion(RoutePoints);
-        _inRoute = new InRouteCriterion(RoutePoints);
-        _completion = new RouteCompletionCriterion(RoutePoints);
-        _minSpeed = new MinSpeedCriterion(RoutePoints);
-        _timeout = new RouteTimeoutCriterion(RoutePoints);
+        UseRoute(world.Route);
         LayoutDistance = world.Town.ShoulderWidth + world.Options.SidewalkWidth;
     }
 
     public DrivingWorld World { get; }
     public TerminationRules Rules { get; }
-    public RoutePoints RoutePoints { get; }
+    public RoutePoints RoutePoints { get; private set; } = null!;
+
+    // The criteria that walk the route's points (rebuilt when the world switches route).
+    private void UseRoute(Roads.Route route)
+    {
+        _route = route;
+        RoutePoints = new RoutePoints(route);
+        _outside = new OutsideRouteLanesCriterion(RoutePoints);
+        _inRoute = new InRouteCriterion(RoutePoints);
+        _completion = new RouteCompletionCriterion(RoutePoints);
+        _minSpeed = new MinSpeedCriterion(RoutePoints);
+        _timeout = new RouteTimeoutCriterion(RoutePoints);
+    }
     public EpisodeTrace Trace { get; } = new();
 
     /// <summary>How far beyond a lane's edge the layout (buildings, poles, walls) begins: shoulder plus sidewalk, m.</summary>
@@ -92,8 +100,37 @@ public sealed class InfractionMonitor
     /// <summary>Seconds left before the blocked rule fires at the current standstill.</summary>
     public double TimeUntilBlocked => _blocked.TimeLeft;
 
-    /// <summary>Fraction of the ego's footprint (a 5 x 3 grid of points) off the drivable area after the last step.</summary>
-    public double OffRoadFraction { get; private set; }
+    /// <summary>Fraction of the ego's footprint (a 5 x 3 grid of points) off the drivable area after the last step (computed when first asked for in a step).</summary>
+    public double OffRoadFraction
+    {
+        get
+        {
+            if (_offRoadStep != World.StepCount)
+            {
+                _offRoadStep = World.StepCount;
+                _offRoad = ComputeOffRoadFraction();
+            }
+            return _offRoad;
+        }
+    }
+
+    private int _offRoadStep = -1;
+    private double _offRoad;
+
+    private double ComputeOffRoadFraction()
+    {
+        var w = World;
+        var box = w.EgoBox;
+        Vec2 f = box.Forward, l = f.Left;
+        int off = 0;
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                Vec2 p = box.Centre + f * (box.HalfLength * (i - 2) / 2.0) + l * (box.HalfWidth * (j - 1));
+                if (!w.Surface.OnDrivable(p)) off++;
+            }
+        return off / 15.0;
+    }
 
     /// <summary>Why the leaderboard itself would have stopped the route by now (completion, deviation, blocked, timeout), whatever the rules.</summary>
     public EpisodeEnd LeaderboardEnd { get; private set; }
@@ -113,6 +150,7 @@ public sealed class InfractionMonitor
 
     public void Reset()
     {
+        if (!ReferenceEquals(_route, World.Route)) UseRoute(World.Route);
         _events.Clear();
         _collided.Clear();
         _collision.Reset();
@@ -129,7 +167,7 @@ public sealed class InfractionMonitor
         _stepStart = 0;
         _finished = false;
         End = LeaderboardEnd = EpisodeEnd.None;
-        OffRoadFraction = 0;
+        _offRoadStep = -1;
         _lastPos = World.Ego.Position;
     }
 
@@ -194,7 +232,7 @@ public sealed class InfractionMonitor
             }
         }
         if (end == EpisodeEnd.None && r.EndOnOutsideRouteLanes && _outside.Active) end = EpisodeEnd.OutsideRouteLanes;
-        if (end == EpisodeEnd.None && OffRoadFraction > r.MaxOffRoadFraction) end = EpisodeEnd.OffRoad;
+        if (end == EpisodeEnd.None && r.MaxOffRoadFraction < 1 && OffRoadFraction > r.MaxOffRoadFraction) end = EpisodeEnd.OffRoad;
         if (end == EpisodeEnd.None && w.Time >= r.MaxEpisodeTime) end = EpisodeEnd.MaxTime;
         if (end != EpisodeEnd.None)
         {
@@ -247,18 +285,6 @@ public sealed class InfractionMonitor
     {
         var w = World;
         var ego = w.Ego;
-        var box = w.EgoBox;
-        // Footprint off the drivable area: a 5 x 3 grid over the box.
-        Vec2 f = box.Forward, l = f.Left;
-        int off = 0;
-        for (int i = 0; i < 5; i++)
-            for (int j = 0; j < 3; j++)
-            {
-                Vec2 p = box.Centre + f * (box.HalfLength * (i - 2) / 2.0) + l * (box.HalfWidth * (j - 1));
-                if (!w.Surface.OnDrivable(p)) off++;
-            }
-        OffRoadFraction = off / 15.0;
-
         Vec2 pos = ego.Position;
         double against = 0;
         if (w.EgoLane >= 0)

@@ -100,6 +100,11 @@ public sealed partial class DrivingWorld
         _blockers = new Blocker[Math.Max(4, 2 * _o.Obstacles + 4)];
         _scenarios = new Scenario[_o.Obstacles + _o.Jaywalkers];
         _scenarioInfo = new ScenarioInfo[_scenarios.Length];
+        InitParking();
+    }
+
+    private void InitParking()
+    {
         // Parking slots every 7 m on kerb lanes whose slot lies within the corridor around the route.
         var samples = new List<Vec2>();
         for (double s = 0; s <= Route.Path.Length; s += 5) samples.Add(Route.Path.PointAt(s));

@@ -41,7 +41,7 @@ public sealed partial class DrivingWorld
     private const double LeftTurnGap = 5.0;
     private const double MinorRoadGap = 5.0;
     private const double StopLineGap = 1.0;
-    private const double SlotSpacing = 10;
+    private const double SlotSpacing = TownTraffic.SlotSpacing;
 
     // Slot 0 is the ego; 1..MaxVehicles are pooled vehicles.
     private Agent[] _agents = [];
@@ -134,39 +134,13 @@ public sealed partial class DrivingWorld
         _link = new int[_agents.Length];
         _link2 = new int[_agents.Length];
         _touched = new int[2 * _agents.Length + 2];
-        _laneCurveSpeed = new double[lanes];
-        for (int i = 0; i < lanes; i++)
-        {
-            var l = Town.Lanes[i];
-            double kmax = 0;
-            var p = l.Centre;
-            // Curvature from heading changes over about 3 m windows.
-            for (double s = 0; s < p.Length; s += 1)
-            {
-                double a = Math.Max(0, s - 1.5), b = Math.Min(p.Length, s + 1.5);
-                if (b - a > 0.5) kmax = Math.Max(kmax, Math.Abs(Angles.Wrap(p.HeadingAt(b) - p.HeadingAt(a))) / (b - a));
-            }
-            _laneCurveSpeed[i] = kmax > 1e-4 ? Math.Sqrt(3.0 / kmax) : double.PositiveInfinity;
-        }
-        var lane = new List<int>();
-        var ss = new List<double>();
-        var pos = new List<Vec2>();
-        var kerb = new List<bool>();
-        foreach (var l in Town.Lanes)
-        {
-            if (l.InJunction || l.Length < 8) continue;
-            for (double s = 4; s <= l.Length - 4; s += SlotSpacing)
-            {
-                lane.Add(l.Id);
-                ss.Add(s);
-                pos.Add(l.Centre.PointAt(s));
-                kerb.Add(l.RightNeighbour < 0);
-            }
-        }
-        _slotLane = [.. lane];
-        _slotS = [.. ss];
-        _slotPos = [.. pos];
-        _slotKerb = [.. kerb];
+        // Per-town tables, shared by every world on the town.
+        var data = TownTraffic.For(Town);
+        _laneCurveSpeed = data.CurveSpeed;
+        _slotLane = data.SlotLane;
+        _slotS = data.SlotS;
+        _slotPos = data.SlotPos;
+        _slotKerb = data.SlotKerb;
         _nearSlots = new int[_slotLane.Length];
         _ringSlots = new int[_slotLane.Length];
         _ringKerbSlots = new int[_slotLane.Length];
@@ -343,7 +317,8 @@ public sealed partial class DrivingWorld
         }
 
         // The ego, wherever it is (it may be between lanes or cutting in).
-        if (!EgoWaitsFor(a))
+        Vec2 toEgo = Ego.Position - a.Pos;
+        if (toEgo.LengthSquared < (horizon + 8) * (horizon + 8) && toEgo.Dot(Vec2.FromHeading(a.Heading)) > -a.HalfLength - _o.Ego.Length && !EgoWaitsFor(a))
         {
             var eb = Ego.Box;
             double de = PathDistance(a, eb.Centre, eb.HalfLength, eb.HalfWidth, eb.Heading, horizon, 0.3);
@@ -358,8 +333,8 @@ public sealed partial class DrivingWorld
         for (int k = 0; k < _peds.Length; k++)
         {
             ref var q = ref _peds[k];
-            // Sidewalk walkers stay off the road; waiting, crossing and jaywalking ones are checked.
-            if (!q.Active || q.Mode is PedMode.Hidden or PedMode.Walk) continue;
+            // Only pedestrians on the road matter: those walking, walking up to or waiting at a kerb stay off it.
+            if (!q.Active || q.Mode is not (PedMode.Cross or PedMode.Jaywalk)) continue;
             if ((q.Pos - a.Pos).LengthSquared > (horizon + 5) * (horizon + 5)) continue;
             double dp = PathDistance(a, q.Pos, PedHalfSize, PedHalfSize, 0, horizon, 0.6);
             double dq = PathDistance(a, q.Pos + q.Vel * 1.5, PedHalfSize, PedHalfSize, 0, horizon, 0.6);
@@ -823,4 +798,59 @@ public sealed partial class DrivingWorld
         _laneHead[laneId] = slot;
         return true;
     }
+}
+
+/// <summary>
+/// Per-town tables for traffic, built once and shared (read-only) by every world on the town: each lane's comfortable
+/// speed through its sharpest curve (3 m/s^2 lateral), and spawn slots every 10 m along lanes of roads.
+/// </summary>
+internal sealed class TownTraffic
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RoadNetwork, TownTraffic> Cache = new();
+
+    public const double SlotSpacing = 10;
+
+    public static TownTraffic For(RoadNetwork town) => Cache.GetValue(town, t => new TownTraffic(t));
+
+    private TownTraffic(RoadNetwork town)
+    {
+        CurveSpeed = new double[town.Lanes.Count];
+        for (int i = 0; i < CurveSpeed.Length; i++)
+        {
+            var p = town.Lanes[i].Centre;
+            double kmax = 0;
+            // Curvature from heading changes over about 3 m windows.
+            for (double s = 0; s < p.Length; s += 1)
+            {
+                double a = Math.Max(0, s - 1.5), b = Math.Min(p.Length, s + 1.5);
+                if (b - a > 0.5) kmax = Math.Max(kmax, Math.Abs(Angles.Wrap(p.HeadingAt(b) - p.HeadingAt(a))) / (b - a));
+            }
+            CurveSpeed[i] = kmax > 1e-4 ? Math.Sqrt(3.0 / kmax) : double.PositiveInfinity;
+        }
+        var lane = new List<int>();
+        var ss = new List<double>();
+        var pos = new List<Vec2>();
+        var kerb = new List<bool>();
+        foreach (var l in town.Lanes)
+        {
+            if (l.InJunction || l.Length < 8) continue;
+            for (double s = 4; s <= l.Length - 4; s += SlotSpacing)
+            {
+                lane.Add(l.Id);
+                ss.Add(s);
+                pos.Add(l.Centre.PointAt(s));
+                kerb.Add(l.RightNeighbour < 0);
+            }
+        }
+        SlotLane = [.. lane];
+        SlotS = [.. ss];
+        SlotPos = [.. pos];
+        SlotKerb = [.. kerb];
+    }
+
+    public double[] CurveSpeed { get; }
+    public int[] SlotLane { get; }
+    public double[] SlotS { get; }
+    public Vec2[] SlotPos { get; }
+    public bool[] SlotKerb { get; }
 }

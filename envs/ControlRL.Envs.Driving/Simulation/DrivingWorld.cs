@@ -45,8 +45,23 @@ public sealed partial class DrivingWorld
     }
 
     public RoadNetwork Town { get; }
-    public Route Route { get; }
-    public RouteInfo RouteInfo { get; }
+    public Route Route { get; private set; }
+    public RouteInfo RouteInfo { get; private set; }
+
+    /// <summary>
+    /// Switches to another route of the same town (takes effect at the next <see cref="Reset"/>; call it before).
+    /// Allocates the route's derived tables, so switch between episodes, not during one.
+    /// </summary>
+    public void SetRoute(Route route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        if (!ReferenceEquals(route.Town, Town)) throw new ArgumentException($"route '{route.Id}' belongs to town '{route.Town.Name}', not to '{Town.Name}'.", nameof(route));
+        if (ReferenceEquals(route, Route)) return;
+        Route = route;
+        RouteInfo = new RouteInfo(route);
+        InitParking();
+        _ready = false;
+    }
     public WorldOptions Options => _o;
     public SurfaceIndex Surface { get; }
     public JunctionConflicts Conflicts { get; }
@@ -188,26 +203,12 @@ public sealed partial class DrivingWorld
         int oldLane = e.Lane;
         int lane = -1;
         double laneS = 0, laneLat = 0;
+        // Route lanes around the progress win where the ego is on one of them (overlapping connectors in junctions).
         int k0 = RouteInfo.LaneIndexAt(RouteProgress);
-        double bestScore = double.PositiveInfinity;
-        for (int k = Math.Max(0, k0 - 1); k <= Math.Min(Route.Lanes.Count - 1, k0 + 2); k++)
-        {
-            var l = Town.Lanes[Route.Lanes[k]];
-            var lp = l.Centre.Project(pos);
-            if (lp.Distance > l.Width / 2) continue;
-            if ((lp.S <= 1e-9 || lp.S >= l.Length - 1e-9) && l.Centre.PointAt(lp.S).DistanceTo(pos) > lp.Distance + 1e-6) continue;
-            double err = Math.Abs(Angles.Wrap(l.Centre.HeadingAt(lp.S) - heading));
-            if (err > Math.PI / 2) continue;
-            double score = err * 10 + lp.Distance;
-            if (score < bestScore)
-            {
-                bestScore = score;
-                lane = l.Id;
-                laneS = lp.S;
-                laneLat = lp.Lateral;
-            }
-        }
-        if (lane < 0 && Surface.Locate(pos, heading, out var hit))
+        Span<int> preferred = stackalloc int[4];
+        int np = 0;
+        for (int k = Math.Max(0, k0 - 1); k <= Math.Min(Route.Lanes.Count - 1, k0 + 2); k++) preferred[np++] = Route.Lanes[k];
+        if (Surface.Locate(pos, heading, preferred[..np], out var hit))
         {
             lane = hit.Lane;
             laneS = hit.S;

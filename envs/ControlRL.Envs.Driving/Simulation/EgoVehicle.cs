@@ -3,7 +3,8 @@ using ControlRL.Envs.Driving.Geometry;
 namespace ControlRL.Envs.Driving.Simulation;
 
 /// <summary>
-/// The ego: a kinematic bicycle model referenced at the rear axle, where the path curvature is tan(wheel angle) /
+/// The ego: a kinematic bicycle model (R. Rajamani, "Vehicle Dynamics and Control", 2006, ch. 2) referenced at the
+/// rear axle, where the path curvature is tan(wheel angle) /
 /// wheelbase, so at low speed the rear axle turns on a circle of radius wheelbase / tan(wheel angle). The wheel angle
 /// follows the steer command at a limited rate; curvature is capped by tyre grip. Each substep integrates the arc
 /// exactly for the substep's mean speed. Actions: steer in [-1, 1] (positive turns left, counter-clockwise), accel

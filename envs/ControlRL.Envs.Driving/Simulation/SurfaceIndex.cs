@@ -14,7 +14,7 @@ public readonly record struct LaneHit(int Lane, double S, double Lateral, bool I
 /// </summary>
 public sealed class SurfaceIndex
 {
-    private const double Cell = 8;
+    private const double Cell = 4;
     private static readonly ConditionalWeakTable<RoadNetwork, SurfaceIndex> Cache = new();
 
     private readonly RoadNetwork _town;
@@ -141,6 +141,8 @@ public sealed class SurfaceIndex
     {
         int c = CellOf(p);
         if (c < 0) return Reach;
+        // Junction outlines first: a point inside one needs no look at the many connector segments there.
+        if (_junctionStart[c + 1] > _junctionStart[c] && JunctionAt(p) >= 0) return 0;
         double best = Reach;
         for (int k = _cellStart[c]; k < _cellStart[c + 1]; k++)
         {
@@ -152,7 +154,6 @@ public sealed class SurfaceIndex
                 if (best <= 0) return 0;
             }
         }
-        if (JunctionAt(p) >= 0) return 0;
         return best;
     }
 
@@ -208,7 +209,13 @@ public sealed class SurfaceIndex
     /// The lane containing <paramref name="p"/> (|lateral| within half its width), preferring the one whose direction
     /// is closest to <paramref name="heading"/> (NaN: any), then the closest centre (as <see cref="RoadNetwork.TryLocate"/>).
     /// </summary>
-    public bool Locate(Vec2 p, double heading, out LaneHit hit)
+    public bool Locate(Vec2 p, double heading, out LaneHit hit) => Locate(p, heading, [], out hit);
+
+    /// <summary>
+    /// As <see cref="Locate(Vec2, double, out LaneHit)"/>, but a lane in <paramref name="preferred"/> that contains the
+    /// point and runs within 90 degrees of <paramref name="heading"/> wins over any other.
+    /// </summary>
+    public bool Locate(Vec2 p, double heading, ReadOnlySpan<int> preferred, out LaneHit hit)
     {
         hit = default;
         int c = CellOf(p);
@@ -222,6 +229,7 @@ public sealed class SurfaceIndex
             if (!h.Inside) continue;
             double err = double.IsNaN(heading) ? 0 : Math.Abs(Angles.Wrap(lane.Centre.SegmentDirection(seg).Heading - heading));
             double score = err * 10 + Math.Abs(h.Lateral);
+            if (err < Math.PI / 2 && preferred.Contains(lane.Id)) score -= 1000;
             if (score < best)
             {
                 best = score;
