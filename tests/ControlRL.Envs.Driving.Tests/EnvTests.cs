@@ -174,3 +174,34 @@ public class EnvTests
         Assert.Equal(run.Trace.Count, run.Steps);
     }
 }
+
+public class PythonRoundingAgreementTests
+{
+    // The per-step rounding (PyFloat: 128-bit integers, no allocation) must agree with the scoring project's
+    // (PyMath), which is checked against real leaderboard files: both are Python's round() and str().
+    [Fact]
+    public void TheAllocationFreeRoundingAgreesWithTheScoringProjects()
+    {
+        var rng = new ControlRL.Core.Random.Rng(7);
+        for (int i = 0; i < 20000; i++)
+        {
+            double x = i % 3 == 0 ? Math.Round(rng.Uniform(0, 100), 3) + 0.005 : rng.Uniform(-2000, 2000);
+            int digits = i % 4;
+            double a = PyFloat.Round(x, digits), b = ControlRL.Scoring.Python.PyMath.Round(x, digits);
+            Assert.True(a.Equals(b), $"round({x:R}, {digits}): {a:R} vs {b:R}");
+            Assert.Equal(ControlRL.Scoring.Python.PyMath.Repr(a), PyFloat.Str(a));
+        }
+    }
+
+    [Fact]
+    public void EventMessagesAreTheLeaderboards()
+    {
+        var e = new InfractionEvent(InfractionKind.CollisionVehicle, 3, 0.3, new Geometry.Vec2(1.23456, -7), Simulation.ActorKind.Vehicle, 42);
+        Assert.Equal("Agent collided against object with type=vehicle.controlrl.car and id=42 at (x=1.235, y=-7.0, z=0.0)", e.Message());
+        Assert.Equal(ControlRL.Scoring.Leaderboard.InfractionKind.CollisionVehicle, e.ToLeaderboard()!.Kind);
+        var layout = new InfractionEvent(InfractionKind.CollisionLayout, 3, 0.3, default);
+        Assert.Equal(ControlRL.Scoring.Leaderboard.InfractionKind.CollisionLayout, layout.ToLeaderboard()!.Kind);
+        foreach (var kind in Enum.GetValues<InfractionKind>())
+            Assert.Equal(kind.LeaderboardKey(), ControlRL.Scoring.Leaderboard.InfractionKeys.Key(kind.LeaderboardKind()));
+    }
+}

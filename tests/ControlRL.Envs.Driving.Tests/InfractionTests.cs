@@ -45,7 +45,7 @@ public class InfractionTests
         Assert.Equal(id, e.OtherId);
         Assert.Equal(ActorKind.Pedestrian, e.OtherKind);
         Assert.InRange(e.Position.X, 26, 33);
-        Assert.StartsWith("Agent collided against object with type=walker.pedestrian and id=", e.Message());
+        Assert.StartsWith("Agent collided against object with type=walker.pedestrian.controlrl and id=", e.Message());
         // The leaderboard does not end the route on collisions.
         Assert.False(m.Ended);
     }

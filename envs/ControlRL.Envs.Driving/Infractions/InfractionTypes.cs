@@ -64,35 +64,8 @@ public readonly record struct InfractionEvent(
     double Metres = 0,
     double Percentage = 0)
 {
-    /// <summary>The message the leaderboard writes for this event (positions at z = 0).</summary>
-    public string Message() => Kind switch
-    {
-        InfractionKind.CollisionPedestrian or InfractionKind.CollisionVehicle or InfractionKind.CollisionLayout =>
-            $"Agent collided against object with type={TypeId(OtherKind)} and id={OtherId} at {At(Position)}",
-        InfractionKind.RedLight => $"Agent ran a red light {SignalId} at {At(Position)}",
-        InfractionKind.StopSign => $"Agent ran a stop with id={SignalId} at {At(Position)}",
-        InfractionKind.OutsideRouteLanes =>
-            $"Agent went outside its route lanes for about {PyFloat.Str(PyFloat.Round(Metres, 3))} meters ({PyFloat.Str(PyFloat.Round(Percentage, 2))}% of the completed route)",
-        InfractionKind.RouteDeviation => $"Agent deviated from the route at {At(Position)}",
-        InfractionKind.VehicleBlocked => $"Agent got blocked at {At(Position)}",
-        InfractionKind.MinSpeed => $"Average speed is {PyFloat.Str(Percentage)}% of the surrounding traffic's one",
-        InfractionKind.RouteTimeout => "Route timeout.",
-        InfractionKind.ScenarioTimeout => "Agent timed out a scenario",
-        _ => Kind.ToString(),
-    };
-
-    /// <summary>A CARLA-like blueprint id for the other actor.</summary>
-    public static string TypeId(ActorKind? kind) => kind switch
-    {
-        ActorKind.Vehicle => "vehicle.traffic",
-        ActorKind.ParkedVehicle => "vehicle.parked",
-        ActorKind.Pedestrian => "walker.pedestrian",
-        ActorKind.StaticObject => "static.prop",
-        _ => "static.layout",
-    };
-
-    private static string At(Vec2 p) =>
-        $"(x={PyFloat.Str(PyFloat.Round(p.X, 3))}, y={PyFloat.Str(PyFloat.Round(p.Y, 3))}, z=0.0)";
+    /// <summary>The message the leaderboard writes for this event (<see cref="LeaderboardInfractions.ToLeaderboard"/>).</summary>
+    public string Message() => this.ToLeaderboard()?.Message ?? Kind.ToString();
 }
 
 /// <summary>Why an episode ended (or <see cref="None"/> while it runs).</summary>

@@ -160,7 +160,7 @@ internal static class DrivingBenchmarkRunner
         var infractions = new List<Infraction>(run.Infractions.Count);
         foreach (var e in run.Infractions)
         {
-            if (ToLeaderboard(e) is { } infraction) infractions.Add(infraction);
+            if (e.ToLeaderboard() is { } infraction) infractions.Add(infraction);
         }
         return new RouteFacts
         {
@@ -176,33 +176,4 @@ internal static class DrivingBenchmarkRunner
             ScenarioName = suiteName,
         };
     }
-
-    private static Infraction? ToLeaderboard(in InfractionEvent e)
-    {
-        double x = e.Position.X, y = e.Position.Y;
-        return e.Kind switch
-        {
-            Envs.Driving.Infractions.InfractionKind.CollisionPedestrian or Envs.Driving.Infractions.InfractionKind.CollisionVehicle
-                or Envs.Driving.Infractions.InfractionKind.CollisionLayout => Infraction.Collision(TypeId(e.OtherKind), e.OtherId, x, y, 0),
-            Envs.Driving.Infractions.InfractionKind.RedLight => Infraction.RedLight(e.SignalId, x, y, 0),
-            Envs.Driving.Infractions.InfractionKind.StopSign => Infraction.StopSign(e.SignalId, x, y, 0),
-            Envs.Driving.Infractions.InfractionKind.OutsideRouteLanes => Infraction.OutsideRouteLanes(e.Metres, e.Percentage),
-            Envs.Driving.Infractions.InfractionKind.MinSpeed => Infraction.MinSpeed(e.Percentage),
-            Envs.Driving.Infractions.InfractionKind.RouteDeviation => Infraction.RouteDeviation(x, y, 0),
-            Envs.Driving.Infractions.InfractionKind.VehicleBlocked => Infraction.Blocked(x, y, 0),
-            Envs.Driving.Infractions.InfractionKind.RouteTimeout => Infraction.RouteTimeout(),
-            Envs.Driving.Infractions.InfractionKind.ScenarioTimeout => Infraction.ScenarioTimeout(),
-            _ => throw new InvalidOperationException($"infraction {e.Kind} has no leaderboard form."),
-        };
-    }
-
-    /// <summary>CARLA-style type ids, chosen so the leaderboard's CollisionTest classifies them as our kinds do.</summary>
-    internal static string TypeId(ActorKind? kind) => kind switch
-    {
-        ActorKind.Vehicle => "vehicle.controlrl.car",
-        ActorKind.ParkedVehicle => "vehicle.controlrl.parked",
-        ActorKind.Pedestrian => "walker.pedestrian.controlrl",
-        ActorKind.StaticObject => "static.prop.controlrl",
-        _ => "static.layout",
-    };
 }
