@@ -327,6 +327,10 @@ public sealed partial class DrivingWorld
             }
         }
 
+        // Zipper: a vehicle held by an obstacle in a neighbour lane just ahead gets a gap to move over.
+        if (!lane.InJunction && a.PrevLane < 0) acc = Math.Min(acc, LetMergeIn(i, v, v0, lane.LeftNeighbour));
+        if (!lane.InJunction && a.PrevLane < 0) acc = Math.Min(acc, LetMergeIn(i, v, v0, lane.RightNeighbour));
+
         // The ego, wherever it is (it may be between lanes or cutting in).
         Vec2 toEgo = Ego.Position - a.Pos;
         if (toEgo.LengthSquared < (horizon + 8) * (horizon + 8) && toEgo.Dot(Vec2.FromHeading(a.Heading)) > -a.HalfLength - _o.Ego.Length && !EgoWaitsFor(a))
@@ -365,6 +369,40 @@ public sealed partial class DrivingWorld
             }
         }
         return Math.Clamp(acc, -MaxNpcBrake, idm.MaxAccel);
+    }
+
+    // The acceleration that leaves room, behind it, for an agent in neighbour lane `nb` that stands up to 20 m ahead
+    // (and not alongside) waiting to pass an obstacle in its lane (the ego counts when an obstacle is close ahead).
+    private double LetMergeIn(int i, double v, double v0, int nb)
+    {
+        if (nb < 0) return double.PositiveInfinity;
+        ref var a = ref _agents[i];
+        double best = double.PositiveInfinity;
+        for (int j = _laneHead[nb]; j >= 0; j = _link[j])
+        {
+            ref var b = ref _agents[j];
+            if (b.Speed > 1.0) continue;
+            bool waiting = j == 0 ? BlockedAhead(nb, b.S, 30) : b.WantsLaneChange;
+            if (!waiting) continue;
+            // Neighbour lanes of a road run side by side: arc lengths nearly agree.
+            // Alongside already (too close to make room): pass it instead.
+            double ahead = b.S - a.S;
+            if (ahead < a.HalfLength + b.HalfLength + 3 || ahead > 20) continue;
+            // Stop well back: its lane change needs room behind it (see LaneClear).
+            double gap = ahead - a.HalfLength - b.HalfLength;
+            best = Math.Min(best, _agents[i].Idm.Follow(v, v0, 0, Math.Max(0.05, gap), 5.0));
+        }
+        return best;
+    }
+
+    private bool BlockedAhead(int laneId, double s, double within)
+    {
+        for (int k = 0; k < _blockerCount; k++)
+        {
+            ref var bl = ref _blockers[k];
+            if (bl.Active && bl.Lane == laneId && bl.SMin > s && bl.SMin - s < within) return true;
+        }
+        return false;
     }
 
     // A vehicle ignores the stopped ego when it stands in the ego's way (the ego is waiting for it).
