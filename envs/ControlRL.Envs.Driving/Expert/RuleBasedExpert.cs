@@ -37,6 +37,8 @@ public sealed class RuleBasedExpert : IDrivingExpert
     private int _bypassScenario = -1;
     private double _egoLateral;
     private bool _holdForGap;
+    private int _waitConnector = -1;
+    private double _waitCentre = double.NaN;
 
     public void Reset(DrivingWorld world)
     {
@@ -218,7 +220,7 @@ public sealed class RuleBasedExpert : IDrivingExpert
         return Math.Max(0, gap);
     }
 
-    private static double StopLines(DrivingWorld world, double s, double v, double v0, out bool hold)
+    private double StopLines(DrivingWorld world, double s, double v, double v0, out bool hold)
     {
         hold = false;
         double hl = world.Options.Ego.Length / 2;
@@ -227,38 +229,97 @@ public sealed class RuleBasedExpert : IDrivingExpert
         foreach (var st in world.RouteInfo.Stops)
         {
             double dl = st.S - front;
-            if (st.S < s - hl) continue;
+            if (st.S < s - hl - 20) continue;
             if (dl > 80) break;
-            bool stop = false;
-            if (dl > -0.3)
+            // A left turn at lights may wait inside the junction, short of the oncoming paths, once its rear is
+            // past the line (so the light may change meanwhile): the front then stops at waitFront.
+            double waitFront = st.Kind == SignalKind.TrafficLight && world.Town.Lanes[st.Connector].Turn == Turn.Left ? WaitFront(world, st, hl) : double.NaN;
+            if (dl <= -0.3)
             {
-                if (st.Kind == SignalKind.TrafficLight)
+                // Inside: hold at the waiting point until the way through is clear.
+                if (!double.IsNaN(waitFront) && world.EgoLane == st.Connector && !world.EgoMayProceed && front < waitFront + 0.3)
                 {
-                    // The leaderboard counts a red light when the rear crosses the line while red: go only if the
-                    // rear clears the line (with a margin) before red, else stop while it still can.
-                    double t = world.Signals.TimeToRed(st.SignalId);
-                    double need = dl + 2 * hl + 1.5;
-                    bool clears = t > 0 && TimeToCover(need, v, v0) < t - 0.3;
-                    bool canStop = dl > v * v / (2 * 6.0) - 0.3;
-                    stop = !clears && canStop;
+                    double g = Math.Max(0.05, waitFront - front);
+                    acc = Math.Min(acc, Idm.Follow(v, v0, 0, g, 0.3));
+                    if (g < 0.8 && v < 0.4) hold = true;
+                    break;
                 }
-                else if (st.Kind == SignalKind.StopSign && !(world.EgoStopDone && world.EgoLane == world.Route.Lanes[st.LaneIndex]))
-                {
-                    stop = true;
-                }
-                // The junction rules (yield, order of arrival, exit room) while it can still stop.
-                if (!stop && world.EgoGateConnector == st.Connector && !world.EgoMayEnter && dl > v * v / (2 * 4.0) - 0.5) stop = true;
+                continue;
             }
+            bool stop = false;
+            double target = dl;
+            if (st.Kind == SignalKind.TrafficLight)
+            {
+                // The leaderboard counts a red light when the rear crosses the line while red: go only if the
+                // rear clears the line (with a margin) before red, else stop while it still can.
+                double t = world.Signals.TimeToRed(st.SignalId);
+                double need = dl + 2 * hl + 1.5;
+                bool clears = t > 0 && TimeToCover(need, v, v0) < t - 0.3;
+                bool canStop = dl > v * v / (2 * 6.0) - 0.3;
+                stop = !clears && canStop;
+                // Oncoming traffic to yield to: pull in to the waiting point while the light leaves time for it.
+                if (!stop && world.EgoGateConnector == st.Connector && !world.EgoMayEnter && !double.IsNaN(waitFront)
+                    && world.EgoGateReason is GateReason.Yield or GateReason.Occupied
+                    && TimeToCover(waitFront - front + 1.0, v, v0) < t - 0.5)
+                {
+                    acc = Math.Min(acc, Idm.Follow(v, v0, 0, Math.Max(0.05, waitFront - front), 0.3));
+                    if (waitFront - front < 0.8 && v < 0.4) hold = true;
+                    break;
+                }
+            }
+            else if (st.Kind == SignalKind.StopSign && !(world.EgoStopDone && world.EgoLane == world.Route.Lanes[st.LaneIndex]))
+            {
+                stop = true;
+            }
+            // The junction rules (yield, order of arrival, exit room) while it can still stop.
+            if (!stop && world.EgoGateConnector == st.Connector && !world.EgoMayEnter && dl > v * v / (2 * 4.0) - 0.5) stop = true;
             if (stop)
             {
-                acc = Math.Min(acc, Idm.Follow(v, v0, 0, Math.Max(0.05, dl), LineGap));
-                if (dl < 1.8 && v < 0.4) hold = true;
+                acc = Math.Min(acc, Idm.Follow(v, v0, 0, Math.Max(0.05, target), LineGap));
+                if (target < 1.8 && v < 0.4) hold = true;
                 break;
             }
             // Only the next stop line matters once the ego may pass this one.
             if (dl > 0) break;
         }
         return acc;
+    }
+
+    // Route arc length where the front stops while a left turn waits inside the junction: the farthest centre along
+    // the connector where the body keeps clear (1.5 m, a wide vehicle's half width and a margin) of every conflicting
+    // path, so that traffic on them passes; and at least 2 m behind the centre beyond half the length past the line,
+    // because the red-light check looks 1 m behind the rear bumper. NaN when the junction is too small for that.
+    private double WaitFront(DrivingWorld world, RouteStop st, double hl)
+    {
+        if (st.Connector != _waitConnector)
+        {
+            _waitConnector = st.Connector;
+            _waitCentre = WaitCentre(world, st.Connector, hl, world.Options.Ego.Width / 2);
+        }
+        return double.IsNaN(_waitCentre) ? double.NaN : st.S + _waitCentre + hl;
+    }
+
+    private static double WaitCentre(DrivingWorld world, int connector, double hl, double hw)
+    {
+        var lane = world.Town.Lanes[connector];
+        var conflicts = world.Conflicts.Of(connector);
+        Span<Vec2> corners = stackalloc Vec2[4];
+        double best = double.NaN;
+        for (double c = hl + 2.0; c < lane.Length; c += 0.25)
+        {
+            var box = new OrientedBox(lane.Centre.PointAt(c), lane.Centre.HeadingAt(c), hl, hw);
+            box.Corners(corners);
+            foreach (var cf in conflicts)
+            {
+                if (cf.Merge) continue;
+                var other = world.Town.Lanes[cf.Other].Centre;
+                foreach (var q in corners)
+                    if (other.Project(q).Distance < 1.5) return best;
+                if (other.Project(box.Centre + box.Forward * hl).Distance < 1.5) return best;
+            }
+            best = c;
+        }
+        return best;
     }
 
     // Seconds to drive d metres from speed v accelerating at 1.5 m/s^2 up to vmax.

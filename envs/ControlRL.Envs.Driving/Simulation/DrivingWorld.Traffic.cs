@@ -41,6 +41,11 @@ public sealed partial class DrivingWorld
     private const double LeftTurnGap = 5.0;
     private const double MinorRoadGap = 5.0;
     private const double StopLineGap = 1.0;
+
+    // After this long at its line, a vehicle that has to yield (a left turn, a minor road) no longer waits for a gap:
+    // traffic with priority that can still stop lets it go (as impatient drivers force their way in microscopic traffic
+    // models, e.g. SUMO's impatience). Without it, dense traffic starves left turns and minor roads.
+    private const double Patience = 12;
     private const double SlotSpacing = TownTraffic.SlotSpacing;
 
     // Slot 0 is the ego; 1..MaxVehicles are pooled vehicles.
@@ -88,7 +93,7 @@ public sealed partial class DrivingWorld
         public int PrevLane;
         public double PrevS;
         public bool Committed, StopDone, WantsLaneChange;
-        public double StopTimer, Arrival, StuckTime;
+        public double StopTimer, Arrival, StuckTime, WaitTime;
         public Vec2 Pos;
         public double Heading;
         public Vec2 Vel;
@@ -119,6 +124,12 @@ public sealed partial class DrivingWorld
 
     /// <summary>Why <see cref="EgoMayEnter"/> is false (<see cref="GateReason.None"/> when it is true).</summary>
     public GateReason EgoGateReason { get; private set; }
+
+    /// <summary>
+    /// On a junction connector: whether it may go on through the conflicts ahead now (yielding to oncoming traffic
+    /// and waiting for conflicting paths to clear, as at the line). For a left turn waiting inside the junction.
+    /// </summary>
+    public bool EgoMayProceed { get; private set; } = true;
 
     /// <summary>True once the ego has made its full stop at the stop sign of its current lane.</summary>
     public bool EgoStopDone => _agents[0].StopDone;
@@ -316,6 +327,10 @@ public sealed partial class DrivingWorld
             }
         }
 
+        // Zipper: a vehicle held by an obstacle in a neighbour lane just ahead gets a gap to move over.
+        if (!lane.InJunction && a.PrevLane < 0) acc = Math.Min(acc, LetMergeIn(i, v, v0, lane.LeftNeighbour));
+        if (!lane.InJunction && a.PrevLane < 0) acc = Math.Min(acc, LetMergeIn(i, v, v0, lane.RightNeighbour));
+
         // The ego, wherever it is (it may be between lanes or cutting in).
         Vec2 toEgo = Ego.Position - a.Pos;
         if (toEgo.LengthSquared < (horizon + 8) * (horizon + 8) && toEgo.Dot(Vec2.FromHeading(a.Heading)) > -a.HalfLength - _o.Ego.Length && !EgoWaitsFor(a))
@@ -354,6 +369,40 @@ public sealed partial class DrivingWorld
             }
         }
         return Math.Clamp(acc, -MaxNpcBrake, idm.MaxAccel);
+    }
+
+    // The acceleration that leaves room, behind it, for an agent in neighbour lane `nb` that stands up to 20 m ahead
+    // (and not alongside) waiting to pass an obstacle in its lane (the ego counts when an obstacle is close ahead).
+    private double LetMergeIn(int i, double v, double v0, int nb)
+    {
+        if (nb < 0) return double.PositiveInfinity;
+        ref var a = ref _agents[i];
+        double best = double.PositiveInfinity;
+        for (int j = _laneHead[nb]; j >= 0; j = _link[j])
+        {
+            ref var b = ref _agents[j];
+            if (b.Speed > 1.0) continue;
+            bool waiting = j == 0 ? BlockedAhead(nb, b.S, 30) : b.WantsLaneChange;
+            if (!waiting) continue;
+            // Neighbour lanes of a road run side by side: arc lengths nearly agree.
+            // Alongside already (too close to make room): pass it instead.
+            double ahead = b.S - a.S;
+            if (ahead < a.HalfLength + b.HalfLength + 3 || ahead > 20) continue;
+            // Stop well back: its lane change needs room behind it (see LaneClear).
+            double gap = ahead - a.HalfLength - b.HalfLength;
+            best = Math.Min(best, _agents[i].Idm.Follow(v, v0, 0, Math.Max(0.05, gap), 5.0));
+        }
+        return best;
+    }
+
+    private bool BlockedAhead(int laneId, double s, double within)
+    {
+        for (int k = 0; k < _blockerCount; k++)
+        {
+            ref var bl = ref _blockers[k];
+            if (bl.Active && bl.Lane == laneId && bl.SMin > s && bl.SMin - s < within) return true;
+        }
+        return false;
     }
 
     // A vehicle ignores the stopped ego when it stands in the ego's way (the ego is waiting for it).
@@ -457,6 +506,7 @@ public sealed partial class DrivingWorld
         else a.PrevLane = -1;
         a.StuckTime = a.Speed < 0.1 ? a.StuckTime + Dt : 0;
         var lane = Town.Lanes[a.Lane];
+        a.WaitTime = a.Speed < 0.1 && a.Next0 >= 0 && !lane.InJunction && lane.Length - a.S - a.HalfLength < 3 ? a.WaitTime + Dt : 0;
         if (lane.SignalId >= 0 && Town.Signals[lane.SignalId].Kind == SignalKind.StopSign)
         {
             double toLine = lane.Length - a.S - a.HalfLength;
@@ -555,14 +605,13 @@ public sealed partial class DrivingWorld
     /// Whether agent <paramref name="i"/> (0 = ego), <paramref name="toLine"/> metres before the stop line at
     /// <paramref name="speed"/>, may enter <paramref name="connector"/> now.
     /// </summary>
-    private bool CanEnter(int i, int connector, double toLine, double speed, bool obeyLight = true)
+    private bool CanEnter(int i, int connector, double toLine, double speed, bool obeyLight = true, bool inside = false)
     {
         ref var a = ref _agents[i];
         var conn = Town.Lanes[connector];
-        var inLane = Town.Lanes[a.Lane];
-        var junction = Town.Junctions[conn.JunctionId];
+        var inLane = Town.Lanes[inside ? conn.Predecessors[0] : a.Lane];
         var sig = inLane.SignalId >= 0 ? Town.Signals[inLane.SignalId] : null;
-        bool stopSign = sig is { Kind: SignalKind.StopSign };
+        bool stopSign = sig is { Kind: SignalKind.StopSign } && !inside;
         if (obeyLight && sig is { Kind: SignalKind.TrafficLight })
         {
             var st = Signals.State(sig.Id);
@@ -579,7 +628,10 @@ public sealed partial class DrivingWorld
             {
                 if (j == i) continue;
                 ref var o = ref _agents[j];
-                if (cf.Merge || o.S - o.HalfLength < cf.SOther + 1.0) return Deny(GateReason.Occupied);
+                // On a crossing path, someone standing short of the conflict (waiting to turn) does not block it.
+                bool cleared = o.S - o.HalfLength > cf.SOther + 1.0;
+                bool short_ = o.Speed < 0.5 && o.S + o.HalfLength < cf.SOther - 1.5;
+                if (cf.Merge || (!cleared && !short_)) return Deny(GateReason.Occupied);
             }
             if (other.Predecessors.Length == 0) continue;
             int otherIn = other.Predecessors[0];
@@ -587,27 +639,8 @@ public sealed partial class DrivingWorld
             var otherSig = otherInLane.SignalId >= 0 ? Town.Signals[otherInLane.SignalId] : null;
             bool otherStop = otherSig is { Kind: SignalKind.StopSign };
             bool arrivalOrder = stopSign && otherStop;
-            bool yieldGap = false;
-            double gapTime = 0;
-            if (!arrivalOrder)
-            {
-                if (sig is { Kind: SignalKind.TrafficLight } && otherSig is { Kind: SignalKind.TrafficLight })
-                {
-                    // Unprotected left turn: yield to oncoming traffic that has green or yellow.
-                    yieldGap = conn.Turn == Turn.Left && other.Turn != Turn.Left && Signals.State(otherSig.Id) != LightState.Red;
-                    gapTime = LeftTurnGap;
-                }
-                else if (stopSign && otherSig == null)
-                {
-                    yieldGap = true; // minor road yields to the major road
-                    gapTime = MinorRoadGap;
-                }
-                else if (sig == null && otherSig == null)
-                {
-                    yieldGap = conn.Turn == Turn.Left && other.Turn != Turn.Left;
-                    gapTime = LeftTurnGap;
-                }
-            }
+            bool yieldGap = !arrivalOrder && MustYield(conn, sig, other, otherSig);
+            double gapTime = stopSign ? MinorRoadGap : LeftTurnGap;
             // Only the first vehicle of the other approach can come next; those queued behind it wait for it.
             int lead = -1;
             for (int j = _laneHead[otherIn]; j >= 0; j = _link[j])
@@ -618,7 +651,13 @@ public sealed partial class DrivingWorld
             double bToLine = otherInLane.Length - b.S - b.HalfLength;
             // It is about to enter and will not stop any more.
             if (lead == 0 ? bToLine < Math.Max(2.0, b.Speed * b.Speed / 6 + 1.5) && b.Speed > 0.3 : b.Committed) return Deny(GateReason.Occupied);
+            // One that should yield to this one but has waited at its line past its patience goes next: let it,
+            // while this one can still stop.
+            if (!arrivalOrder && b.WaitTime > Patience && MustYield(other, otherSig, conn, sig) && speed * speed / (2 * 3.0) < toLine + 0.5)
+                return Deny(GateReason.Yield);
             if (!yieldGap && !arrivalOrder) continue;
+            // Out of patience: only vehicles that cannot stop any more (above) hold it.
+            if (yieldGap && a.WaitTime > Patience) continue;
             if (arrivalOrder)
             {
                 if (b.StopDone && (b.Arrival < a.Arrival || (b.Arrival == a.Arrival && lead < i))) return Deny(GateReason.Order);
@@ -626,6 +665,9 @@ public sealed partial class DrivingWorld
             }
             // A standing vehicle is not coming: it waits for its own turn (and would find this one inside when it goes).
             if (bToLine > 80 || b.Speed < 0.5) continue;
+            // Nor one that will stop for its yellow.
+            if (otherSig is { Kind: SignalKind.TrafficLight } && Signals.State(otherSig.Id) == LightState.Yellow && !b.Committed
+                && bToLine > b.Speed * b.Speed / (2 * 3.0)) continue;
             if (bToLine / b.Speed < gapTime || bToLine < 10) return Deny(GateReason.Yield);
         }
 
@@ -665,6 +707,18 @@ public sealed partial class DrivingWorld
         return true;
     }
 
+    // Whether a vehicle taking connector `a` (its approach controlled by `sigA`) yields to one taking `b`: an
+    // unprotected left turn to oncoming traffic not held by red (at lights, or without any sign), a minor road to the
+    // major road. All-way stops go by arrival instead.
+    private bool MustYield(Lane a, TrafficSignal? sigA, Lane b, TrafficSignal? sigB)
+    {
+        if (sigA is { Kind: SignalKind.TrafficLight } && sigB is { Kind: SignalKind.TrafficLight })
+            return a.Turn == Turn.Left && b.Turn != Turn.Left && Signals.State(sigB.Id) != LightState.Red;
+        if (sigA is { Kind: SignalKind.StopSign }) return sigB == null;
+        if (sigA == null && sigB == null) return a.Turn == Turn.Left && b.Turn != Turn.Left;
+        return false;
+    }
+
     private GateReason _gateReason;
 
     private bool Deny(GateReason reason)
@@ -676,10 +730,17 @@ public sealed partial class DrivingWorld
     private void UpdateEgoGate()
     {
         ref var e = ref _agents[0];
+        EgoMayProceed = true;
+        if (e.Lane >= 0 && Town.Lanes[e.Lane].InJunction && Town.Lanes[e.Lane].Predecessors.Length > 0)
+        {
+            _gateReason = GateReason.None;
+            EgoMayProceed = CanEnter(0, e.Lane, 0, Ego.Speed, obeyLight: false, inside: true);
+        }
         if (e.Lane < 0 || e.Next0 < 0)
         {
             EgoDistanceToLine = double.PositiveInfinity;
             EgoMayEnter = true;
+            EgoGateReason = GateReason.None;
             return;
         }
         var lane = Town.Lanes[e.Lane];
