@@ -41,7 +41,7 @@ internal static class DrivingBenchmarkRunner
         var routeIds = suite.Routes.Select(r => r.Id).ToArray();
         var checkpoint = ResultsCheckpoint.Open(resultsPath, routeIds, request.Resume);
         if (checkpoint.ResumeNote is { } note) request.Log.WriteLine(note);
-        var nuplan = NuPlanRuns.Open(Path.Combine(request.OutDir, NuPlanRuns.FileName), checkpoint.NextIndex);
+        var nuplan = NuPlanRuns.Open(Path.Combine(request.OutDir, NuPlanRuns.FileName), routeIds.Take(checkpoint.NextIndex).ToHashSet(StringComparer.Ordinal));
         int total = suite.Routes.Count;
         var pending = new Queue<int>(Enumerable.Range(checkpoint.NextIndex, total - checkpoint.NextIndex));
         var scenarios = suite.Routes.Select((r, i) => DrivingScenario.FromSuite(r, i)).ToArray();
@@ -134,7 +134,7 @@ internal static class DrivingBenchmarkRunner
         void Commit(RouteRun run)
         {
             checkpoint.Add(RouteScoring.Compute(Facts(run, suite.Name)));
-            nuplan.Add(run);
+            nuplan.Add(run, NuPlanRuns.ExpertProgress(run.Scenario));
         }
 
         DrivingBenchmarkOutcome Finish()
