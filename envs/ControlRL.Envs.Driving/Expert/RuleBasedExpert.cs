@@ -254,7 +254,7 @@ public sealed class RuleBasedExpert : IDrivingExpert
                 // rear clears the line (with a margin) before red, else stop while it still can.
                 double t = world.Signals.TimeToRed(st.SignalId);
                 double need = dl + 2 * hl + 1.5;
-                bool clears = t > 0 && TimeToCover(need, v, v0) < t - 0.3;
+                bool clears = t > 0 && TimeToCover(need, v, Math.Min(v0, SpeedCap(world, s, need))) < t - 0.5;
                 bool canStop = dl > v * v / (2 * 6.0) - 0.3;
                 stop = !clears && canStop;
                 // Oncoming traffic to yield to: pull in to the waiting point while the light leaves time for it.
@@ -320,6 +320,19 @@ public sealed class RuleBasedExpert : IDrivingExpert
             best = c;
         }
         return best;
+    }
+
+    // The highest speed the ego will drive over the next d metres (limits and curves), m/s.
+    private static double SpeedCap(DrivingWorld world, double s, double d)
+    {
+        var info = world.RouteInfo;
+        double cap = double.PositiveInfinity;
+        for (double x = s; x <= Math.Min(info.Length, s + d); x += 1)
+        {
+            double k = Math.Abs(info.CurvatureAt(x));
+            cap = Math.Min(cap, Math.Min(info.SpeedLimitAt(x) - 0.4, k > 1e-4 ? Math.Sqrt(LateralComfort / k) : double.PositiveInfinity));
+        }
+        return cap;
     }
 
     // Seconds to drive d metres from speed v accelerating at 1.5 m/s^2 up to vmax.

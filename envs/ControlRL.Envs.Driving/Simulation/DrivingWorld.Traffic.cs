@@ -506,7 +506,7 @@ public sealed partial class DrivingWorld
         else a.PrevLane = -1;
         a.StuckTime = a.Speed < 0.1 ? a.StuckTime + Dt : 0;
         var lane = Town.Lanes[a.Lane];
-        a.WaitTime = a.Speed < 0.1 && a.Next0 >= 0 && !lane.InJunction && lane.Length - a.S - a.HalfLength < 3 ? a.WaitTime + Dt : 0;
+        a.WaitTime = a.Next0 >= 0 && !lane.InJunction && lane.Length - a.S - a.HalfLength < 3 ? a.WaitTime + Dt : 0;
         if (lane.SignalId >= 0 && Town.Signals[lane.SignalId].Kind == SignalKind.StopSign)
         {
             double toLine = lane.Length - a.S - a.HalfLength;

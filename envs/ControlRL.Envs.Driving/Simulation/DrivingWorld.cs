@@ -234,7 +234,8 @@ public sealed partial class DrivingWorld
         e.Next0 = EgoIntent(lane);
         e.Next1 = -1;
         e.PrevLane = -1;
-        e.WaitTime = lane >= 0 && e.Next0 >= 0 && Ego.Speed < 0.1 && Town.Lanes[lane].Length - laneS - e.HalfLength < 3 ? e.WaitTime + Dt : 0;
+        // Time spent at the line (within 3 m of it, creeping included), for the junction rules' patience.
+        e.WaitTime = lane >= 0 && e.Next0 >= 0 && Town.Lanes[lane].Length - laneS - e.HalfLength < 3 ? e.WaitTime + Dt : 0;
         // The ego's stop at a stop sign: as the leaderboard's RunningStopTest, below 0.1 m/s near the line.
         if (lane >= 0 && Town.Lanes[lane].SignalId >= 0 && Town.Signals[Town.Lanes[lane].SignalId].Kind == SignalKind.StopSign)
         {
