@@ -11,7 +11,7 @@ print("```")
 print(open(os.path.join(out, "throughput.txt")).read().rstrip())
 print("```\n")
 
-print("| policy on heldout36 | DS | RC | IS | collisions /km | red lights /km | stop /km | min speed /km | blocked /km | routes failed | nuPlan score | PDM score |" % "{km}")
+print("| policy on heldout36 | DS | RC | IS | collisions /km | red lights /km | stop /km | min speed /km | blocked /km | routes failed | nuPlan score | PDM score |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 total_km = None
 for policy in ["expert", "random", "constant"]:
@@ -28,7 +28,7 @@ for policy in ["expert", "random", "constant"]:
     m, s = g["scores_mean"], g["scores_std_dev"]
     print(f"| {policy} | {m['score_composed']:.2f} ± {s['score_composed']:.2f} | {m['score_route']:.2f} ± {s['score_route']:.2f} | "
           f"{m['score_penalty']:.3f} | {coll:.3f} | {inf['red_light']:.3f} | {inf['stop_infraction']:.3f} | "
-          f"{inf['min_speed_infractions']:.3f} | {inf['vehicle_blocked']:.3f} | {failed} | {nup['score']:.3f} | {nup['pdm_score']:.3f} |")
+          f"{inf['min_speed_infractions']:.3f} | {inf['vehicle_blocked']:.3f} | {failed} | {nup['aggregate']['score']:.3f} | {nup['aggregate']['pdm_score']:.3f} |")
 if total_km is not None:
     print(f"\n(route length in total: {total_km:.1f} km; DS, RC, IS as the leaderboard's global record: means ± std over routes)")
 
