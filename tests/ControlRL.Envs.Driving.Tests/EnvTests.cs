@@ -60,14 +60,13 @@ public class EnvTests
         var terms = new float[2];
         var info = new float[env.Spec.Info.Count];
         var action = new float[2];
-        var expert = new RuleBasedExpert();
+        var expert = new DrivingEnvExpert();
         env.Assign(scenario);
         env.Reset(obs.Row(0));
-        expert.Reset(env.World!);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         for (int t = 0; t < steps; t++)
         {
-            expert.Act(env.World!, action);
+            expert.Act(env, action);
             var o = env.Step(action, obs.Row(0), terms, info);
             hash.AppendData(obs.Bytes(0));
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(obs.Floats(1).AsSpan()));
@@ -125,6 +124,25 @@ public class EnvTests
         int row = 64 - 25, col = 32;
         Assert.NotEqual(0, bev[(row * 64 + col) * 10 + (int)Bev.BevChannel.Road]);
         Assert.True(info[0] > 0f); // route completion, percent
+    }
+
+    [Fact]
+    public void SteeringFollowsCarlasSigns()
+    {
+        using var env = new DrivingEnv();
+        var obs = new ObservationBatch(env.Spec.ObservationSpace, 1);
+        env.Assign(QuickRoute(0));
+        env.Reset(obs.Row(0));
+        var terms = new float[2];
+        for (int t = 0; t < 30; t++) env.Step([0f, 0.6f], obs.Row(0), terms);
+        double heading = env.World!.Ego.Heading;
+        for (int t = 0; t < 5; t++) env.Step([0.5f, 0f], obs.Row(0), terms);
+        // Positive steer turns right (clockwise in our counter-clockwise plane), as CARLA's VehicleControl.
+        double turned = Geometry.Angles.Wrap(env.World.Ego.Heading - heading);
+        Assert.True(turned < -0.05, $"turned {turned} rad");
+        var m = obs.Floats(1);
+        Assert.Equal(0.5f, m[0], 5);
+        Assert.True(m[5] > 0f, $"vy {m[5]}: CARLA's lateral velocity is positive to the right");
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public sealed record ComfortLimits(double MinLonAccel, double MaxLonAccel, doubl
 /// CaRL observes CARLA. Observation: Dict {<c>bev</c>: H x W x 10 uint8 raster (<see cref="BevChannel"/>),
 /// <c>measurements</c>: CaRL's 8 (steer, throttle, brake, gear, vx, vy, speed, speed limit), <c>value_measurements</c>:
 /// CaRL's 10 critic-only inputs (remaining time, time until blocked, route left / 100 m, TTC and six comfort penalty
-/// clocks)}. Action: [steer, acceleration] in [-1, 1] (negative acceleration brakes). 10 Hz.
+/// clocks)}. Action: [steer, acceleration] in [-1, 1], as CARLA's VehicleControl: positive steer turns right, negative
+/// acceleration brakes (the world's own convention is counter-clockwise, so steer and vy are mirrored here). 10 Hz.
 /// Reward terms: <c>progress</c> (route completion gained this step, percent: CaRL's progress term) and <c>terminal</c>
 /// (CaRL's -1 hint when a collision or red light ends the episode). The full CaRL reward with its soft penalties is
 /// built from the info channel (<see cref="InfoNames"/>). Infractions are events with positions, named by their
@@ -198,6 +199,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         _lastYawRate = _world.Ego.YawRate;
         _ended = false;
         _clock.Restart();
+        Episode++;
         WriteObservation(observation);
     }
 
@@ -210,7 +212,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
             throw new InvalidActionException($"{Spec.Id} takes 2 action values (steer, acceleration), got {action.Length}.");
         if (!float.IsFinite(action[0]) || !float.IsFinite(action[1]))
             throw new InvalidActionException($"{Spec.Id}: action [{action[0]}, {action[1]}] is not finite.");
-        world.Step(Math.Clamp(action[0], -1f, 1f), Math.Clamp(action[1], -1f, 1f));
+        world.Step(SteerFromWorld(Math.Clamp(action[0], -1f, 1f)), Math.Clamp(action[1], -1f, 1f));
         var end = monitor.Update();
         foreach (var e in monitor.StepEvents)
             _pendingEvents.Add(new EnvEvent((int)e.Kind, (float)e.Position.X, (float)e.Position.Y, EventValue(e, world)));
@@ -342,7 +344,11 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         var world = _world!;
         var scene = new BevScene(world.Town, world.Route, world.EgoBox, world.Actors, world.SignalStates) { RouteProgress = world.RouteProgress };
         _renderer!.Render(scene, o.UInt8(0));
-        world.Measurements.CopyTo(o.Float(1));
+        var m = o.Float(1);
+        world.Measurements.CopyTo(m);
+        // CARLA's signs (CaRL's measurements): steer positive to the right, vy positive to the right.
+        m[0] = SteerFromWorld(m[0]);
+        m[5] = -m[5];
         var v = o.Float(2);
         v[0] = (float)((_o.EvalTime - world.Time) / _o.EvalTime);
         v[1] = (float)(_monitor!.TimeUntilBlocked / BlockedTime);
@@ -350,6 +356,12 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         v[3] = _ttcTicks / (float)_o.PenaltyTicks;
         for (int i = 0; i < 6; i++) v[4 + i] = _comfortTicks[i] / (float)_o.PenaltyTicks;
     }
+
+    /// <summary>Mirrors a steer between the world's convention (positive turns left) and CARLA's (positive turns right); its own inverse.</summary>
+    public static float SteerFromWorld(float steer) => -steer;
+
+    /// <summary>Counts resets (a policy that keeps per-episode state restarts when it changes).</summary>
+    public int Episode { get; private set; } = -1;
 
     /// <summary>The blocked rule's time (ActorBlockedTest), seconds: normalizes the time-until-blocked measurement.</summary>
     private const double BlockedTime = 180;

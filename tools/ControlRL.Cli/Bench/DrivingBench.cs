@@ -7,7 +7,6 @@ using ControlRL.Core.Spaces;
 using ControlRL.Envs.Driving;
 using ControlRL.Envs.Driving.Bev;
 using ControlRL.Envs.Driving.Env;
-using ControlRL.Envs.Driving.Expert;
 using ControlRL.Envs.Driving.Geometry;
 using ControlRL.Envs.Driving.Roads;
 
@@ -75,7 +74,7 @@ public static class DrivingBench
     {
         var options = DrivingEnvs.Options(envId);
         using var env = new DrivingEnv(options);
-        var expert = new RuleBasedExpert();
+        var expert = new DrivingEnvExpert();
         var obs = new ObservationBatch(env.Spec.ObservationSpace, 1);
         var terms = new float[env.Spec.RewardTerms.Count];
         var info = new float[env.Spec.Info.Count];
@@ -91,7 +90,6 @@ public static class DrivingBench
             route++;
             env.Assign(scenario);
             env.Reset(obs.Row(0));
-            expert.Reset(env.World!);
         }
         Start();
         double envCpu = 0, expertCpu = 0, inView = 0, total = 0;
@@ -100,7 +98,7 @@ public static class DrivingBench
         for (int i = -200; i < steps && !ct.IsCancellationRequested; i++)
         {
             double? t0 = ThreadCpuClock.Now();
-            expert.Act(env.World!, action);
+            expert.Act(env, action);
             double? t1 = ThreadCpuClock.Now();
             var outcome = env.Step(action, obs.Row(0), terms, info);
             double? t2 = ThreadCpuClock.Now();

@@ -1,8 +1,6 @@
 using ControlRL.Core.Random;
 using ControlRL.Core.Vector;
 using ControlRL.Envs.Driving.Env;
-using ControlRL.Envs.Driving.Expert;
-using ControlRL.Envs.Driving.Simulation;
 using ControlRL.Models.Policies;
 
 namespace ControlRL.Cli.Benchmarks;
@@ -23,8 +21,7 @@ internal interface IBenchmarkPolicy : IDisposable
 /// <summary>The privileged rule-based expert: it reads each sub-env's world.</summary>
 internal sealed class ExpertBenchmarkPolicy(int numEnvs) : IBenchmarkPolicy
 {
-    private readonly RuleBasedExpert[] _experts = [.. Enumerable.Range(0, numEnvs).Select(_ => new RuleBasedExpert())];
-    private readonly DrivingWorld?[] _worlds = new DrivingWorld?[numEnvs];
+    private readonly DrivingEnvExpert[] _experts = [.. Enumerable.Range(0, numEnvs).Select(_ => new DrivingEnvExpert())];
 
     public string Name => "expert";
 
@@ -34,15 +31,8 @@ internal sealed class ExpertBenchmarkPolicy(int numEnvs) : IBenchmarkPolicy
     {
         for (int i = 0; i < env.NumEnvs; i++)
         {
-            var world = env.FindInSubEnv<DrivingEnv>(i)?.World
-                ?? throw new InvalidOperationException($"sub-env {i} is not a driving env with a world.");
-            // A new world is a new episode (also the unscored ones a spare sub-env repeats).
-            if (!ReferenceEquals(world, _worlds[i]))
-            {
-                _experts[i].Reset(world);
-                _worlds[i] = world;
-            }
-            _experts[i].Act(world, actions.Slice(i * 2, 2));
+            var sub = env.FindInSubEnv<DrivingEnv>(i) ?? throw new InvalidOperationException($"sub-env {i} is not a driving env.");
+            _experts[i].Act(sub, actions.Slice(i * 2, 2));
         }
     }
 
