@@ -2,6 +2,7 @@ using ControlRL.Envs.Driving.Geometry;
 using ControlRL.Envs.Driving.Infractions;
 using ControlRL.Envs.Driving.Roads;
 using ControlRL.Envs.Driving.Simulation;
+using ControlRL.Scoring.NuPlan;
 
 namespace ControlRL.Envs.Driving.Tests;
 

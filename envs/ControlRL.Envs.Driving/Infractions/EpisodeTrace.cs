@@ -1,27 +1,9 @@
 using ControlRL.Envs.Driving.Simulation;
+using ControlRL.Scoring.NuPlan;
 
 namespace ControlRL.Envs.Driving.Infractions;
 
-/// <summary>nuPlan's collision classes (nuplan-devkit, planning/metrics/utils/collision_utils.py CollisionType).</summary>
-public enum NuPlanCollisionType
-{
-    /// <summary>The ego stood still: not at fault.</summary>
-    StoppedEgo,
-
-    /// <summary>The other actor stood still (or is static): at fault.</summary>
-    StoppedTrack,
-
-    /// <summary>The ego's front hit the other actor: at fault.</summary>
-    ActiveFront,
-
-    /// <summary>The other actor hit the ego's rear: not at fault.</summary>
-    ActiveRear,
-
-    /// <summary>Side contact: at fault when the ego straddled lanes or left the drivable area.</summary>
-    ActiveLateral,
-}
-
-/// <summary>The first contact with one actor in an episode (nuPlan counts each track once).</summary>
+/// <summary>The first contact with one actor in an episode (nuPlan counts each track once), classified as the devkit does (<see cref="NuPlanCollisionType"/>).</summary>
 public readonly record struct TraceCollision(int Step, int OtherId, ActorKind OtherKind, NuPlanCollisionType Type, bool AtFault);
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using ControlRL.Envs.Driving.Geometry;
 using ControlRL.Envs.Driving.Simulation;
+using ControlRL.Scoring.NuPlan;
 
 namespace ControlRL.Envs.Driving.Infractions;
 

@@ -97,7 +97,7 @@ internal sealed class NuPlanRuns
             ActorKind.Pedestrian => NuPlanObjectClass.Vru,
             ActorKind.StaticObject => NuPlanObjectClass.Object,
             _ => NuPlanObjectClass.Vehicle,
-        }, (Scoring.NuPlan.NuPlanCollisionType)(int)c.Type, EgoInMultipleLanesOrNonDrivable: c.AtFault && c.Type == Envs.Driving.Infractions.NuPlanCollisionType.ActiveLateral)).ToArray();
+        }, c.Type, EgoInMultipleLanesOrNonDrivable: c.AtFault && c.Type == NuPlanCollisionType.ActiveLateral)).ToArray();
         return new NuPlanScenarioTrace
         {
             ScenarioId = id,
