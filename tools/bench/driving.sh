@@ -3,10 +3,12 @@
 # and two baselines on the held-out suite, and `controlrl score` on real CARLA Leaderboard 2.0 results files.
 # Writes the raw outputs to docs/benchmarks/driving/ and prints the Markdown tables (also docs/benchmarks/driving/tables.md).
 #   tools/bench/driving.sh [folder of real leaderboard results: X.json + X.expected.json]
+# The real files are results of CARLA leaderboard 2.0 runs with their published global records (e.g. Bench2Drive's,
+# github.com/Thinklab-SJTU/Bench2Drive); without a folder the score comparison is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=docs/benchmarks/driving
-real=${1:-../shared/data/carla-lb2-real}
+real=${1:-}
 cli=tools/ControlRL.Cli/bin/Release/net10.0/linux-x64/controlrl
 tools/setup.sh >/dev/null
 dotnet build tools/ControlRL.Cli -c Release -nologo -v q >/dev/null
@@ -17,7 +19,7 @@ for policy in expert random constant; do
   "$cli" eval --benchmark heldout36 --policy "$policy" --out "$out/heldout36__$policy" --num-envs 2 > /dev/null
 done
 rm -rf "$out/score"; mkdir -p "$out/score"
-if [ -d "$real" ]; then
+if [ -n "$real" ] && [ -d "$real" ]; then
   for f in "$real"/*.json; do
     case "$f" in *.expected.json) continue;; esac
     name=$(basename "$f" .json)

@@ -317,25 +317,12 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         info[13] = (int)end;
     }
 
-    /// <summary>The leaderboard's penalty so far (compute_route_statistics' factors; outside lanes once, by its percentage).</summary>
+    /// <summary>The leaderboard's penalty so far: the product of its factors over the episode's events (the scoring project's).</summary>
     internal static double LeaderboardPenalty(InfractionMonitor monitor)
     {
         double p = 1;
         foreach (var e in monitor.Events)
-        {
-            p *= e.Kind switch
-            {
-                InfractionKind.CollisionPedestrian => 0.5,
-                InfractionKind.CollisionVehicle => 0.6,
-                InfractionKind.CollisionLayout => 0.65,
-                InfractionKind.RedLight => 0.7,
-                InfractionKind.StopSign => 0.8,
-                InfractionKind.ScenarioTimeout => 0.7,
-                InfractionKind.MinSpeed => 1 - 0.3 * (1 - e.Percentage / 100),
-                InfractionKind.OutsideRouteLanes => 1 - e.Percentage / 100,
-                _ => 1,
-            };
-        }
+            p *= Scoring.Leaderboard.Infraction.Factor(e.Kind.LeaderboardKind(), e.Percentage);
         return p;
     }
 

@@ -139,11 +139,14 @@ public sealed record Infraction(InfractionKind Kind, string Message, double? Per
     /// a fixed one, <c>1 - 0.3 (1 - p/100)</c> for min speed, <c>1 - p/100</c> for outside route lanes, 1 for the
     /// events that end the route.
     /// </summary>
-    public double PenaltyFactor => Kind.FixedPenalty() ?? Kind switch
+    public double PenaltyFactor => Factor(Kind, Percentage);
+
+    /// <summary><see cref="PenaltyFactor"/> of an event of <paramref name="kind"/> with <paramref name="percentage"/> (needed by min speed and outside route lanes).</summary>
+    public static double Factor(InfractionKind kind, double? percentage) => kind.FixedPenalty() ?? kind switch
     {
         // PENALTY_PERC_DICT: [0.7, 'decreases'] and [0, 'increases'].
-        InfractionKind.MinSpeed => 1 - (1 - 0.7) * (1 - Percentage!.Value / 100),
-        InfractionKind.OutsideRouteLanes => 1 - (1 - 0) * Percentage!.Value / 100,
+        InfractionKind.MinSpeed => 1 - (1 - 0.7) * (1 - percentage!.Value / 100),
+        InfractionKind.OutsideRouteLanes => 1 - (1 - 0) * percentage!.Value / 100,
         _ => 1.0,
     };
 
