@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using ControlRL.Cli.Commands;
 using ControlRL.Cli.Hosting;
 using ControlRL.Cli.Runs;
@@ -150,9 +148,4 @@ internal static class BenchmarkEval
             throw new CliUsageException(e.Message);
         }
     }
-
-    internal static string Describe(DrivingSuite suite) =>
-        string.Create(CultureInfo.InvariantCulture, $"{suite.Name} (revision {suite.Revision}, {suite.Routes.Count} routes, {suite.Routes.Sum(r => r.Route.Length) / 1000:0.0} km)");
-
-    internal static string ToJson(object o) => JsonSerializer.Serialize(o);
 }

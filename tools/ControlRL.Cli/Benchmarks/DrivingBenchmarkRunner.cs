@@ -48,6 +48,7 @@ internal static class DrivingBenchmarkRunner
         var subs = Enumerable.Range(0, env.NumEnvs).Select(i => env.FindInSubEnv<DrivingEnv>(i)
             ?? throw new ArgumentException($"sub-env {i} of {env.Spec.Id} is not a driving env; benchmarks drive the built-in simulator.")).ToArray();
         var videos = new Dictionary<int, Mp4VideoWriter>();
+        var frame = new byte[request.VideoSize * request.VideoSize * 3]; // every video has the same size
         var written = new List<string>();
         var started = new bool[total];
         var current = new int[env.NumEnvs];
@@ -75,7 +76,7 @@ internal static class DrivingBenchmarkRunner
                         if (current[i] >= 0 && run.Scenario.Index == current[i]) Finished(current[i], run);
                         OnStart(i);
                     }
-                    else if (current[i] >= 0 && videos.TryGetValue(current[i], out var video)) Frame(subs[i], video);
+                    else if (current[i] >= 0 && videos.TryGetValue(current[i], out var video)) Frame(subs[i], video, frame);
                 }
                 // Records go into the file in suite order, as the leaderboard's are.
                 while (finished.Remove(nextToCommit, out var done))
@@ -115,7 +116,7 @@ internal static class DrivingBenchmarkRunner
             subs[i].SetRenderSize(request.VideoSize, request.VideoSize);
             var writer = new Mp4VideoWriter(Path.Combine(dir, scenario.RouteId + ".mp4"), request.VideoSize, request.VideoSize, 1 / subs[i].Spec.Dt);
             videos[index] = writer;
-            Frame(subs[i], writer);
+            Frame(subs[i], writer, frame);
         }
 
         void Finished(int index, RouteRun run)
@@ -147,9 +148,8 @@ internal static class DrivingBenchmarkRunner
         }
     }
 
-    private static void Frame(DrivingEnv sub, Mp4VideoWriter writer)
+    private static void Frame(DrivingEnv sub, Mp4VideoWriter writer, byte[] frame)
     {
-        var frame = new byte[writer.FrameBytes];
         sub.Render(frame);
         writer.Write(frame);
     }
