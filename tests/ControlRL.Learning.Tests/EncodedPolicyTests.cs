@@ -148,3 +148,52 @@ public class EncodedPolicyTests
         }
     }
 }
+
+/// <summary>Image rollouts held in libtorch storage (how 64k-sample raster batches fit) train exactly as managed ones.</summary>
+public class ExternalRolloutStorageTests
+{
+    private static float[] TrainOnce(long externalLeafBytes, out bool external)
+    {
+        var cfg = new PpoConfig
+        {
+            EnvId = "PixelReach-v0", TotalTimesteps = 64, Seed = 9, NumEnvs = 2, NumSteps = 16, NumMinibatches = 2, UpdateEpochs = 2,
+            LearningRate = 1e-3, NormalizeReward = false, CnnFeatures = 32, ActionHead = "beta", CheckpointEvery = 0,
+        };
+        torch.manual_seed(9);
+        using var env = PpoEnvironment.Build(PixelReachEnv.Registry(length: 8, randomTargets: true), cfg);
+        var policy = PolicyFactory.Create(env.Spec, cfg);
+        using var t = new PpoTrainer(cfg, env, policy, externalLeafBytes);
+        t.Train();
+        external = t.Rollout.Observations.External(0) is not null;
+        Assert.Equal(2, t.Update);
+        return policy.parameters().SelectMany(x => x.detach().cpu().data<float>().ToArray()).ToArray();
+    }
+
+    [Fact]
+    public void RolloutInTensorStorageGivesTheSameParametersAsManagedArrays()
+    {
+        var managed = TrainOnce(PpoTrainer.DefaultExternalLeafBytes, out bool wasExternal);
+        Assert.False(wasExternal);
+        var native = TrainOnce(0, out bool isExternal);
+        Assert.True(isExternal);
+        Assert.Equal(managed, native);
+    }
+
+    [Fact]
+    public void TensorLeafAllocatorRowsAreViewedWithoutACopy()
+    {
+        var space = new Dict(("image", Box.Image(4, 4, 3)), ("state", Box.Uniform(2, -1f, 1f)));
+        using var alloc = new TensorLeafAllocator(minBytes: 40);
+        var batch = new ObservationBatch(space, 3, alloc.Allocate);
+        Assert.NotNull(batch.External(0));
+        Assert.Null(batch.External(1)); // 24 bytes stay managed
+        batch.ByteRow(0, 2)[5] = 77;
+        using var pinned = new PinnedObservations(batch);
+        var rows = pinned.Rows(1, 2, torch.CPU);
+        Assert.Equal(new long[] { 2, 4, 4, 3 }, rows[0].shape);
+        Assert.Equal(77, rows[0][1].flatten()[5].item<byte>());
+        // Writes after the view show through it: the tensor is the rollout's storage, not a copy.
+        batch.ByteRow(0, 1)[0] = 9;
+        Assert.Equal(9, rows[0][0].flatten()[0].item<byte>());
+    }
+}

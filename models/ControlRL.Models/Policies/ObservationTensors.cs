@@ -65,6 +65,7 @@ public sealed class PinnedObservations : IDisposable
 {
     private readonly ObservationBatch _batch;
     private readonly Tensor[] _whole;
+    private readonly bool[] _owned;
     private readonly long[][] _shapes;
 
     public PinnedObservations(ObservationBatch batch)
@@ -72,11 +73,22 @@ public sealed class PinnedObservations : IDisposable
         _batch = batch ?? throw new ArgumentNullException(nameof(batch));
         var leaves = batch.Space.Leaves;
         _whole = new Tensor[leaves.Count];
+        _owned = new bool[leaves.Count];
         _shapes = new long[leaves.Count][];
         for (int i = 0; i < leaves.Count; i++)
         {
-            // from_array shares the array (pinned until the tensor is freed); kept out of any dispose scope.
-            _whole[i] = from_array(batch.Data(i)).DetachFromDisposeScope();
+            if (batch.External(i) is { } memory)
+            {
+                // A leaf in a tensor's own storage (TensorLeafAllocator): view that tensor; its allocator frees it.
+                _whole[i] = memory.Owner as Tensor ?? throw new ArgumentException(
+                    $"Observation leaf '{leaves[i].Key}' lives in external memory that is not a tensor's; allocate it with TensorLeafAllocator.");
+            }
+            else
+            {
+                // from_array shares the array (pinned until the tensor is freed); kept out of any dispose scope.
+                _whole[i] = from_array(batch.Data(i)).DetachFromDisposeScope();
+                _owned[i] = true;
+            }
             _shapes[i] = [0, .. ObservationTensors.LeafShape(leaves[i].Space)];
         }
     }
@@ -104,6 +116,50 @@ public sealed class PinnedObservations : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in _whole) t.Dispose();
+        for (int i = 0; i < _whole.Length; i++)
+        {
+            if (_owned[i]) _whole[i].Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Puts large leaves of an <see cref="ObservationBatch"/> in libtorch's own storage: one flat tensor per leaf, which
+/// <see cref="PinnedObservations"/> views without a copy. This lets a rollout hold more than the largest .NET array
+/// (65,536 samples of 64x64x10 uint8 rasters are 2.7 GB) and never holds the images twice. Dispose frees them.
+/// </summary>
+public sealed class TensorLeafAllocator : IDisposable
+{
+    private readonly List<Tensor> _tensors = [];
+    private readonly long _minBytes;
+
+    /// <param name="minBytes">Leaves smaller than this stay managed arrays (0: every leaf goes to libtorch).</param>
+    public TensorLeafAllocator(long minBytes = 0) => _minBytes = minBytes;
+
+    public LeafMemory? Allocate(int leaf, DType dtype, long elements)
+    {
+        var type = dtype switch
+        {
+            DType.UInt8 => ScalarType.Byte,
+            DType.Float32 => ScalarType.Float32,
+            _ => ScalarType.Int32,
+        };
+        long bytes = elements * (dtype == DType.UInt8 ? 1 : 4);
+        if (bytes < _minBytes) return null;
+        var t = zeros([elements], type).DetachFromDisposeScope();
+        _tensors.Add(t);
+        IntPtr pointer = type switch
+        {
+            ScalarType.Byte => t.storage<byte>().data_ptr(),
+            ScalarType.Float32 => t.storage<float>().data_ptr(),
+            _ => t.storage<int>().data_ptr(),
+        };
+        return new LeafMemory(pointer, bytes, t);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _tensors) t.Dispose();
+        _tensors.Clear();
     }
 }

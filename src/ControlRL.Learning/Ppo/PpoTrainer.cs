@@ -58,9 +58,12 @@ public sealed class PpoTrainer : IDisposable
     private readonly float[] _finalValues;
     private readonly PinnedObservations _envObs;     // the vector env's buffers, viewed for batched acting
     private readonly PinnedObservations _rolloutObs; // the rollout's observations, viewed for targets and minibatches
+    private readonly TensorLeafAllocator _rolloutMemory; // large leaves (image rollouts) in libtorch storage
     private CancellationToken _cancel;
 
-    public PpoTrainer(PpoConfig config, IVectorEnv env, ActorCritic policy)
+    /// <param name="externalLeafBytes">Rollout observation leaves of at least this many bytes live in libtorch storage
+    /// (<see cref="TensorLeafAllocator"/>) rather than managed arrays; 64 MiB by default.</param>
+    public PpoTrainer(PpoConfig config, IVectorEnv env, ActorCritic policy, long externalLeafBytes = DefaultExternalLeafBytes)
     {
         config.Validate();
         if (env.NumEnvs != config.NumEnvs)
@@ -79,7 +82,11 @@ public sealed class PpoTrainer : IDisposable
         _policy.to(_device);
         _actor = flat && policy.HasManagedActor ? policy.SnapshotActor() : null;
         _optimizer = new FlatAdam(policy.parameters(), config.LearningRate, eps: config.AdamEps);
-        _rollout = new Rollout(config.NumSteps, config.NumEnvs, env.Buffers.ObservationSpace, env.Buffers.ActionSize, env.Spec.RewardTerms);
+        // Leaves over 64 MiB (image rollouts) live in libtorch storage: a rollout of 65,536 64x64x10 rasters (2.7 GB)
+        // outgrows the largest .NET array, and minibatches view that storage directly, so images are held once.
+        _rolloutMemory = new TensorLeafAllocator(externalLeafBytes);
+        _rollout = new Rollout(config.NumSteps, config.NumEnvs, env.Buffers.ObservationSpace, env.Buffers.ActionSize, env.Spec.RewardTerms,
+            _rolloutMemory.Allocate);
         _episodes = env.Find<RecordEpisodeStatistics>();
         _curriculum = env.Find<Curricula.CurriculumWrapper>();
         _permutation = new long[config.BatchSize];
@@ -94,6 +101,8 @@ public sealed class PpoTrainer : IDisposable
         _envObs = new PinnedObservations(env.Buffers.Obs);
         _rolloutObs = new PinnedObservations(_rollout.Observations);
     }
+
+    public const long DefaultExternalLeafBytes = 64L << 20;
 
     public PpoConfig Config => _cfg;
     public IVectorEnv Env => _env;
@@ -473,5 +482,6 @@ public sealed class PpoTrainer : IDisposable
         _generator.Dispose();
         _envObs.Dispose();
         _rolloutObs.Dispose();
+        _rolloutMemory.Dispose();
     }
 }

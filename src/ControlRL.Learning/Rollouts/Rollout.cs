@@ -4,7 +4,8 @@ namespace ControlRL.Learning.Rollouts;
 
 /// <summary>
 /// One on-policy rollout, [NumSteps x NumEnvs] rows, time-major (row = t * NumEnvs + i), preallocated once.
-/// Observations keep the env's typed leaves (uint8 pixels stay uint8 until the network). Every row whose episode
+/// Observations keep the env's typed leaves (uint8 pixels stay uint8 until the network; large leaves may live in
+/// external memory, see <see cref="ObservationBatch"/>). Every row whose episode
 /// ended (terminated or truncated) keeps its final observation in <see cref="Finals"/>, so truncated episodes can
 /// bootstrap V(final obs) and reward sources see the true next observation of every transition.
 /// </summary>
@@ -14,7 +15,10 @@ public sealed class Rollout
     private readonly List<string> _extraTermNames = [];
     private readonly List<float[]> _extraTerms = [];
 
-    public Rollout(int numSteps, int numEnvs, Space observationSpace, int actionSize, IReadOnlyList<string> rewardTermNames)
+    /// <param name="allocator">Where large observation leaves live (e.g. libtorch storage, so image rollouts can exceed
+    /// the largest .NET array); null keeps managed arrays.</param>
+    public Rollout(int numSteps, int numEnvs, Space observationSpace, int actionSize, IReadOnlyList<string> rewardTermNames,
+        LeafAllocator? allocator = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numSteps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(numEnvs, 1);
@@ -26,7 +30,7 @@ public sealed class Rollout
         ActionSize = actionSize;
         _space = observationSpace;
         int n = (int)size;
-        Observations = new ObservationBatch(observationSpace, n);
+        Observations = new ObservationBatch(observationSpace, n, allocator);
         NextObservations = new ObservationBatch(observationSpace, numEnvs);
         Actions = new float[n * actionSize];
         Rewards = new float[n];
