@@ -79,6 +79,18 @@ public abstract class AlgorithmConfig
     public double? EvalStopReward { get; set; }
 
     /// <summary>
+    /// A driving benchmark suite (a shipped name such as <c>quick</c>, or a suite file) that every evaluation during
+    /// training also drives with the current policy, logging its driving score, route completion, infraction penalty and
+    /// infractions per km as <c>benchmark/*</c>; null drives none. Only for the built-in driving simulator's envs.
+    /// </summary>
+    [ConfigDoc("A driving benchmark suite (e.g. quick, or a suite file) that each evaluation during training also drives; logs benchmark/driving_score, route_completion, infraction_penalty and infractions per km; null: none.")]
+    public string? EvalBenchmark { get; set; }
+
+    /// <summary>Routes of <see cref="EvalBenchmark"/> driven at once (sub-envs on threads).</summary>
+    [ConfigDoc("Routes of eval_benchmark driven at once (sub-envs stepped on threads).", Units = "envs")]
+    public int EvalBenchmarkEnvs { get; set; } = 2;
+
+    /// <summary>
     /// Record an evaluation episode to videos/ every this many env steps and at the end (needs an env that renders;
     /// others skip videos with a note); 0 records none. The default gives about four videos per 1M-step run.
     /// </summary>
@@ -117,6 +129,8 @@ public abstract class AlgorithmConfig
         Require(EvalEpisodes >= 1, $"eval_episodes must be >= 1 (got {EvalEpisodes}).");
         Require(EvalStopReward is null || double.IsFinite(EvalStopReward.Value), $"eval_stop_reward must be a finite number or null (got {EvalStopReward}).");
         Require(EvalStopReward is null || EvalEvery > 0, "eval_stop_reward needs evaluation during training (eval_every > 0).");
+        Require(EvalBenchmarkEnvs >= 1, $"eval_benchmark_envs must be >= 1 (got {EvalBenchmarkEnvs}).");
+        Require(EvalBenchmark is null || EvalEvery > 0, "eval_benchmark needs evaluation during training (eval_every > 0).");
         Require(VideoEvery >= 0, $"video_every must be >= 0 steps (got {VideoEvery}).");
         try
         {

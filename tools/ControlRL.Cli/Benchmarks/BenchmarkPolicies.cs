@@ -79,8 +79,11 @@ internal sealed class ConstantThrottlePolicy(float throttle) : IBenchmarkPolicy
     public void Dispose() { }
 }
 
-/// <summary>A trained policy from a checkpoint, deterministic (its mean action), batched over the sub-envs.</summary>
-internal sealed class CheckpointBenchmarkPolicy(string name, PolicyActor actor, IDisposable policy) : IBenchmarkPolicy
+/// <summary>
+/// A trained policy, deterministic (its mean action), batched over the sub-envs; <paramref name="owned"/> (a loaded
+/// checkpoint's network) is disposed with it, null when the policy belongs to a running trainer.
+/// </summary>
+internal sealed class CheckpointBenchmarkPolicy(string name, PolicyActor actor, IDisposable? owned) : IBenchmarkPolicy
 {
     public string Name => name;
 
@@ -91,6 +94,6 @@ internal sealed class CheckpointBenchmarkPolicy(string name, PolicyActor actor, 
     public void Dispose()
     {
         actor.Dispose();
-        policy.Dispose();
+        owned?.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ControlRL.Cli.Benchmarks;
 using ControlRL.Cli.Curriculum;
 using ControlRL.Cli.Hosting;
 using ControlRL.Cli.Plotting;
@@ -56,6 +57,7 @@ public sealed class PpoTrainerHost : ITrainerHost
         var checkpoints = new CheckpointSchedule(run, cfg, (dir, extra) => PpoCheckpoint.Save(trainer, dir, extra));
         using var evaluation = new TrainingEvaluation(request.Envs, cfg);
         if (resumed is not null && CheckpointSchedule.ReadBest(run) is { } best) evaluation.RestoreBest(best.MeanReturn, best.Step);
+        using var benchmark = TrainingBenchmark.Create(request.Envs, cfg, run.Root);
 
         var videos = new TrainingVideos(run, cfg.VideoEvery, request.Log);
         void Evaluate(bool video)
@@ -74,6 +76,12 @@ public sealed class PpoTrainerHost : ITrainerHost
             request.Progress.Message(string.Create(CultureInfo.InvariantCulture,
                 $"eval at step {step:N0}: return {result.MeanReturn:0.00} ± {result.StdReturn:0.00} over {result.Returns.Count} episodes{(newBest ? " (new best)" : "")}"));
             if (newBest) checkpoints.SaveBest(step, result);
+            if (benchmark?.Run(env, trainer.Policy, step, cancellationToken, request.Metrics.Scalar) is { } g)
+            {
+                request.Metrics.Flush();
+                request.Progress.Message(string.Create(CultureInfo.InvariantCulture,
+                    $"benchmark {benchmark.SuiteName} at step {step:N0}: DS {g.Mean.Composed.Value:0.00}, RC {g.Mean.Route.Value:0.00}, IS {g.Mean.Penalty.Value:0.000}"));
+            }
         }
 
         void RecordVideo()
