@@ -25,6 +25,8 @@ public sealed class TrainingBenchmarkTests : IDisposable
         var suite = JsonNode.Parse(File.ReadAllText(Path.Combine(DrivingData.SuitesFolder, "quick.json")))!;
         var routes = suite["routes"]!.AsArray();
         var shortest = routes.OrderBy(r => (double)r!["length_m"]!).First()!.DeepClone();
+        // Town paths are relative to the suite file; this copy lives elsewhere.
+        shortest["town"] = Path.GetFullPath(Path.Combine(DrivingData.SuitesFolder, (string)shortest["town"]!));
         routes.Clear();
         routes.Add(shortest);
         suite["name"] = "one_route";
@@ -66,5 +68,17 @@ public sealed class TrainingBenchmarkTests : IDisposable
             "--set", "num_steps=64", "--set", "eval_every=64", "--set", "eval_benchmark=quick");
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("not a driving env", err);
+    }
+
+    [Fact]
+    public void ARouteCutShortByAWrapperIsAClearErrorNotALoop()
+    {
+        var suite = DrivingData.Suite("quick");
+        using var env = ControlRL.Core.Vector.VectorEnvFactory.Create(() => new ControlRL.Core.Wrappers.TimeLimit(new ControlRL.Envs.Driving.Env.DrivingEnv(), 20), 1, threaded: false, 0);
+        using var policy = new ControlRL.Cli.Benchmarks.ConstantThrottlePolicy(0.5f);
+        var e = Assert.Throws<CliUsageException>(() => ControlRL.Cli.Benchmarks.DrivingBenchmarkRunner.Run(
+            new ControlRL.Cli.Benchmarks.DrivingBenchmarkRequest(suite, Path.Combine(_dir, "cut"), false, new HashSet<string>()), env, policy, default));
+        Assert.Contains("time_limit", e.Message);
+        Assert.Contains("route_00", e.Message);
     }
 }

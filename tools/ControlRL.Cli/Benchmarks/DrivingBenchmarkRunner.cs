@@ -76,6 +76,14 @@ internal static class DrivingBenchmarkRunner
                         if (current[i] >= 0 && run.Scenario.Index == current[i]) Finished(current[i], run);
                         OnStart(i);
                     }
+                    else if (env.Buffers.Terminated[i] || env.Buffers.Truncated[i])
+                    {
+                        // Something outside the simulator (a time_limit wrapper in the trained pipeline) cut the route;
+                        // it would restart forever, and the leaderboard judges a route by its own rules only.
+                        throw new CliUsageException(
+                            $"sub-env {i} ended {(current[i] >= 0 ? $"route '{suite.Routes[current[i]].Id}'" : "a spare repeat of a route")} before the simulator did: a wrapper of the env pipeline "
+                            + "(e.g. time_limit) ends episodes, and benchmark routes end by the leaderboard's rules only; benchmark without it.");
+                    }
                     else if (current[i] >= 0 && videos.TryGetValue(current[i], out var video)) Frame(subs[i], video, frame);
                 }
                 // Records go into the file in suite order, as the leaderboard's are.
