@@ -55,8 +55,9 @@ public sealed record ComfortLimits(double MinLonAccel, double MaxLonAccel, doubl
 /// clocks)}. Action: [steer, acceleration] in [-1, 1], as CARLA's VehicleControl: positive steer turns right, negative
 /// acceleration brakes (the world's own convention is counter-clockwise, so steer and vy are mirrored here). 10 Hz.
 /// Reward terms: <c>progress</c> (route completion gained this step, percent: CaRL's progress term) and <c>terminal</c>
-/// (CaRL's -1 hint when a collision or red light ends the episode). The full CaRL reward with its soft penalties is
-/// built from the info channel (<see cref="InfoNames"/>). Infractions are events with positions, named by their
+/// (CaRL's -1 hint when a collision or red light ends the episode). The registered ids (<see cref="DrivingEnvs"/>)
+/// replace them with a reward of <c>Rewards/</c> (CaRL's, Roach's, CaRL's nuPlan one) computed from these terms and
+/// the info channel (<see cref="InfoNames"/>). Infractions are events with positions, named by their
 /// leaderboard keys. Sampled training episodes end by CaRL's rules; a route assigned by a benchmark
 /// (<see cref="Assign"/>) is judged as the leaderboard judges it, and its facts are kept for scoring
 /// (<see cref="TakeFinished"/>).
@@ -82,6 +83,22 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         new("comfort_violations", InfoAggregation.Mean, "comfort limits exceeded this step (0..6)"),
         new("speed", InfoAggregation.Mean, "ego speed, m/s"),
         new("end_reason", InfoAggregation.Last, "why the episode ended (EpisodeEnd code; 0 while running)"),
+        // What the rewards of Rewards/ read (docs/driving-rewards.md); appended so the indices above stay.
+        new("ttc_penalty_active", InfoAggregation.Mean, "1 while CaRL's TTC penalty clock runs (500 steps after a violation)"),
+        new("comfort_active_clocks", InfoAggregation.Mean, "comfort penalty clocks running (0..6; CaRL's comfort penalty counts them)"),
+        new("comfort_metrics_violated", InfoAggregation.Last, "comfort metrics exceeded at least once this episode (0..6; nuPlan's comfort score)"),
+        new("lane_offset", InfoAggregation.Mean, "|lateral offset| of the ego's centre from the nearest lane's centre line, m"),
+        new("lane_width", InfoAggregation.Mean, "width of that nearest lane, m"),
+        new("in_junction", InfoAggregation.Mean, "1 when that nearest lane is a junction connector"),
+        new("route_lateral", InfoAggregation.Mean, "|lateral distance| of the ego's centre from the route, m"),
+        new("route_heading_error", InfoAggregation.Mean, "|ego heading - route heading|, rad"),
+        new("hazard_vehicle_distance", InfoAggregation.Mean, "Roach's hazard vehicle ahead (within 9.5 m, 45 degrees), m; 1000 when none"),
+        new("hazard_pedestrian_distance", InfoAggregation.Mean, "Roach's hazard pedestrian ahead (off the sidewalk, within 9.5 m), m; 1000 when none"),
+        new("hazard_light_distance", InfoAggregation.Mean, "red or yellow light on the ego's lane (within 18 m): distance to its stop line, m; 1000 when none"),
+        new("hazard_stop_distance", InfoAggregation.Mean, "stop sign still to stop at: distance to its trigger volume, m; 1000 when none"),
+        new("speed_limit", InfoAggregation.Mean, "speed limit of the ego's lane, m/s"),
+        new("steer", InfoAggregation.Mean, "steer applied this step, CARLA's sign (positive right)"),
+        new("prev_steer", InfoAggregation.Mean, "steer applied the step before (0 after a reset)"),
     ];
 
     /// <summary>Event kinds: the leaderboard's infraction keys, in <see cref="InfractionKind"/> order.</summary>
@@ -92,10 +109,12 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     private readonly DrivingEnvOptions _o;
     private readonly TrainingScenarios _training;
     private readonly Dictionary<RoadNetwork, BevRenderer> _renderers = [];
+    private readonly Dictionary<RoadNetwork, HazardScan> _hazards = [];
     private readonly Rng _rng = new(0);
     private readonly float[] _task = new float[TrainingScenarios.Space.Size];
     private readonly List<EnvEvent> _pendingEvents = [];
     private readonly int[] _comfortTicks = new int[6];
+    private readonly bool[] _comfortEver = new bool[6];
     private readonly Stopwatch _clock = new();
     private bool _taskSet;
     private DrivingScenario? _assigned;
@@ -103,16 +122,19 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     private DrivingWorld? _world;
     private InfractionMonitor? _monitor;
     private BevRenderer? _renderer;
+    private HazardScan? _hazard;
     private RouteRun? _finished;
     private double _lastCompletion;
     private int _ttcTicks;
     private double _lastLonAccel, _lastLatAccel, _lastYawRate;
+    private float _prevSteer;
     private bool _ended;
 
     public DrivingEnv(DrivingEnvOptions? options = null)
     {
         _o = options ?? new DrivingEnvOptions();
         _o.Bev.Validate();
+        _o.Rules.Validate();
         _training = new TrainingScenarios(_o.TrainingTowns);
         Spec = Describe(_o);
     }
@@ -189,10 +211,14 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         if (!_renderers.TryGetValue(town, out var renderer)) _renderers[town] = renderer = new BevRenderer(town, _o.Bev);
         _renderer = renderer;
         _renderer.SetRoute(scenario.Route);
+        if (!_hazards.TryGetValue(town, out var hazard)) _hazards[town] = hazard = new HazardScan(town);
+        _hazard = hazard;
         _scenario = scenario;
         _pendingEvents.Clear();
         Array.Clear(_comfortTicks);
+        Array.Clear(_comfortEver);
         _ttcTicks = 0;
+        _prevSteer = 0;
         _lastCompletion = _monitor.RouteCompletionRaw;
         _lastLonAccel = _world.Ego.LongitudinalAccel;
         _lastLatAccel = _world.Ego.LateralAccel;
@@ -233,10 +259,12 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         bool ttcViolation = ttc < _o.TtcThreshold;
         _ttcTicks = ttcViolation ? _o.PenaltyTicks : Math.Max(0, _ttcTicks - 1);
         if (info.Length >= InfoNames.Count) WriteInfo(info, world, monitor, comfort, ttcViolation, end);
+        _prevSteer = SteerFromWorld((float)world.Ego.Steer);
 
         bool ended = end != EpisodeEnd.None;
-        // The leaderboard's completion and CaRL's "route end truncates"; the episode cap is a truncation too.
-        bool truncated = end is EpisodeEnd.Completed or EpisodeEnd.MaxTime;
+        // The leaderboard's completion and CaRL's "route end truncates"; the episode cap truncates unless the rules
+        // count it as a termination (CaRL's timeout).
+        bool truncated = end is EpisodeEnd.Completed || (end is EpisodeEnd.MaxTime && !monitor.Rules.TimeoutTerminates);
         bool terminated = ended && !truncated;
         if (ended)
         {
@@ -285,6 +313,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
             {
                 violations++;
                 _comfortTicks[i] = _o.PenaltyTicks;
+                _comfortEver[i] = true;
             }
             else if (_comfortTicks[i] > 0) _comfortTicks[i]--;
         }
@@ -315,6 +344,41 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         info[11] = comfort;
         info[12] = (float)world.Ego.Speed;
         info[13] = (int)end;
+
+        int clocks = 0, ever = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            if (_comfortTicks[i] > 0) clocks++;
+            if (_comfortEver[i]) ever++;
+        }
+        info[14] = _ttcTicks > 0 ? 1f : 0f;
+        info[15] = clocks;
+        info[16] = ever;
+        // CaRL's lane distance projects the ego onto the nearest driving lane (CARLA's get_waypoint, project_to_road).
+        if (world.Surface.Nearest(world.Ego.Position, out var hit))
+        {
+            var lane = world.Town.Lanes[hit.Lane];
+            info[17] = (float)Math.Abs(hit.Lateral);
+            info[18] = (float)lane.Width;
+            info[19] = lane.InJunction ? 1f : 0f;
+        }
+        else
+        {
+            info[17] = (float)Math.Abs(world.RouteLateral);
+            info[18] = (float)laneWidth;
+            info[19] = 0f;
+        }
+        info[20] = (float)Math.Abs(world.RouteLateral);
+        info[21] = (float)Math.Abs(world.RouteHeadingError);
+        var hazard = _hazard!;
+        hazard.Update(world, monitor);
+        info[22] = hazard.Vehicle;
+        info[23] = hazard.Pedestrian;
+        info[24] = hazard.Light;
+        info[25] = hazard.Stop;
+        info[26] = (float)world.SpeedLimit;
+        info[27] = SteerFromWorld((float)world.Ego.Steer);
+        info[28] = _prevSteer;
     }
 
     /// <summary>The leaderboard's penalty so far: the product of its factors over the episode's events (the scoring project's).</summary>
@@ -338,7 +402,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         m[5] = -m[5];
         var v = o.Float(2);
         v[0] = (float)((_o.EvalTime - world.Time) / _o.EvalTime);
-        v[1] = (float)(_monitor!.TimeUntilBlocked / BlockedTime);
+        v[1] = (float)(_monitor!.TimeUntilBlocked / _monitor.BlockedTime);
         v[2] = (float)(world.DistanceToRouteEnd / 100);
         v[3] = _ttcTicks / (float)_o.PenaltyTicks;
         for (int i = 0; i < 6; i++) v[4 + i] = _comfortTicks[i] / (float)_o.PenaltyTicks;
@@ -349,9 +413,6 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
 
     /// <summary>Counts resets (a policy that keeps per-episode state restarts when it changes).</summary>
     public int Episode { get; private set; } = -1;
-
-    /// <summary>The blocked rule's time (ActorBlockedTest), seconds: normalizes the time-until-blocked measurement.</summary>
-    private const double BlockedTime = 180;
 
     public int DrainEvents(Span<EnvEvent> destination)
     {
