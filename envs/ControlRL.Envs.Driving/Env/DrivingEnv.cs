@@ -118,6 +118,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     private readonly Stopwatch _clock = new();
     private bool _taskSet;
     private DrivingScenario? _assigned;
+    private TerminationRules? _assignedRules;
     private DrivingScenario? _scenario;
     private DrivingWorld? _world;
     private InfractionMonitor? _monitor;
@@ -187,7 +188,18 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     /// The scenario the next reset drives (also the vector env's autoreset), judged by the leaderboard's rules; null
     /// returns to sampled training scenarios. Stays in force until replaced, so every following episode repeats it.
     /// </summary>
-    public void Assign(DrivingScenario? scenario) => _assigned = scenario;
+    public void Assign(DrivingScenario? scenario)
+    {
+        _assigned = scenario;
+        _assignedRules = null;
+    }
+
+    /// <summary>Tests: as <see cref="Assign(DrivingScenario?)"/>, but the scenario ends by <paramref name="rules"/> (a training episode's) instead of the leaderboard's.</summary>
+    internal void Assign(DrivingScenario scenario, TerminationRules rules)
+    {
+        _assigned = scenario;
+        _assignedRules = rules;
+    }
 
     /// <summary>The facts of the last finished episode, once (null if none finished since the last call).</summary>
     public RouteRun? TakeFinished()
@@ -201,7 +213,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     {
         if (seed is { } s) _rng.Seed(s);
         var scenario = _assigned ?? _training.Next(_rng, _taskSet ? _task : []);
-        var rules = _assigned is null ? _o.Rules : TerminationRules.Leaderboard;
+        var rules = _assigned is null ? _o.Rules : _assignedRules ?? TerminationRules.Leaderboard;
         var town = scenario.Route.Town;
         _world = new DrivingWorld(town, scenario.Route, scenario.World);
         // An assigned route's traffic depends on its own seed only, so it is the same in whichever sub-env runs it.
