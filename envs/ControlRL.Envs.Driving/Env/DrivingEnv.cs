@@ -112,7 +112,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     private readonly Dictionary<RoadNetwork, HazardScan> _hazards = [];
     private readonly Rng _rng = new(0);
     private readonly float[] _task = new float[TrainingScenarios.Space.Size];
-    private readonly List<EnvEvent> _pendingEvents = [];
+    private readonly List<EnvEvent> _pendingEvents = new(64);
     private readonly int[] _comfortTicks = new int[6];
     private readonly bool[] _comfortEver = new bool[6];
     private readonly Stopwatch _clock = new();
@@ -397,8 +397,10 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     internal static double LeaderboardPenalty(InfractionMonitor monitor)
     {
         double p = 1;
-        foreach (var e in monitor.Events)
-            p *= Scoring.Leaderboard.Infraction.Factor(e.Kind.LeaderboardKind(), e.Percentage);
+        // Indexed: a foreach over the interface would box the list's enumerator every step.
+        var events = monitor.Events;
+        for (int i = 0; i < events.Count; i++)
+            p *= Scoring.Leaderboard.Infraction.Factor(events[i].Kind.LeaderboardKind(), events[i].Percentage);
         return p;
     }
 
