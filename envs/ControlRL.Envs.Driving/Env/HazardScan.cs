@@ -31,7 +31,8 @@ internal sealed class HazardScan
     /// <summary>Distance reported when there is no hazard of a kind, m.</summary>
     public const float None = 1000f;
 
-    public const double DetectionRange = 15, ProximityThreshold = 9.5, LightRange = 18, LightOffset = 0.8;
+    // Every hazard lies within ProximityThreshold, inside the finders' 15 m, so only their count limit matters.
+    public const double ProximityThreshold = 9.5, LightRange = 18, LightOffset = 0.8;
     public const int MaxDetections = 10;
 
     private readonly record struct LightLine(int Signal, int Lane, Vec2 StopPoint, Vec2 Direction, Vec2 SignalCentre);
@@ -97,7 +98,7 @@ internal sealed class HazardScan
             if (ahead) best = d;
         }
         if (double.IsPositiveInfinity(best)) return None;
-        // The finders keep only the MaxDetections nearest actors within DetectionRange.
+        // The finders keep only the MaxDetections nearest actors.
         int nearer = 0;
         foreach (ref readonly var a in world.Actors)
             if (IsKind(a.Kind, pedestrians) && (a.Box.Centre - pos).Length < best) nearer++;
