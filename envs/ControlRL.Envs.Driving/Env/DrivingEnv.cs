@@ -115,6 +115,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     private readonly List<EnvEvent> _pendingEvents = new(64);
     private readonly int[] _comfortTicks = new int[6];
     private readonly bool[] _comfortEver = new bool[6];
+    private readonly ComfortFilter _comfortFilter = new(DrivingWorld.Dt);
     private readonly Stopwatch _clock = new();
     private bool _taskSet;
     private DrivingScenario? _assigned;
@@ -127,7 +128,6 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     private RouteRun? _finished;
     private double _lastCompletion;
     private int _ttcTicks;
-    private double _lastLonAccel, _lastLatAccel, _lastYawRate;
     private float _prevSteer;
     private bool _ended;
 
@@ -232,9 +232,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         _ttcTicks = 0;
         _prevSteer = 0;
         _lastCompletion = _monitor.RouteCompletionRaw;
-        _lastLonAccel = _world.Ego.LongitudinalAccel;
-        _lastLatAccel = _world.Ego.LateralAccel;
-        _lastYawRate = _world.Ego.YawRate;
+        _comfortFilter.Reset();
         _ended = false;
         _clock.Restart();
         Episode++;
@@ -296,27 +294,22 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         _ => (float)world.Ego.Speed,
     };
 
-    // Six comfort signals against their limits; each violation restarts its penalty clock (CaRL's comfort infraction).
+    // Six comfort signals, as CaRL filters them, against their limits; each violation restarts its penalty clock
+    // (CaRL's comfort infraction). Nothing is judged during the first seven steps (the filters' history).
     private int UpdateComfort(DrivingWorld world)
     {
         var ego = world.Ego;
         var c = _o.Comfort;
-        double dt = DrivingWorld.Dt;
-        double lon = ego.LongitudinalAccel, lat = ego.LateralAccel, yawRate = ego.YawRate;
-        double jerkLon = (lon - _lastLonAccel) / dt;
-        double jerkLat = (lat - _lastLatAccel) / dt;
-        double jerk = Math.Sqrt(jerkLon * jerkLon + jerkLat * jerkLat);
-        double yawAccel = (yawRate - _lastYawRate) / dt;
-        _lastLonAccel = lon;
-        _lastLatAccel = lat;
-        _lastYawRate = yawRate;
+        var f = _comfortFilter;
+        f.Add(ego.LongitudinalAccel, ego.LateralAccel, ego.Heading);
+        bool ready = f.Ready;
         int violations = 0;
-        Tick(0, lon < c.MinLonAccel || lon > c.MaxLonAccel);
-        Tick(1, Math.Abs(lat) > c.MaxLatAccel);
-        Tick(2, jerk > c.MaxJerk);
-        Tick(3, Math.Abs(jerkLon) > c.MaxLonJerk);
-        Tick(4, Math.Abs(yawRate) > c.MaxYawRate);
-        Tick(5, Math.Abs(yawAccel) > c.MaxYawAccel);
+        Tick(0, ready && (f.LonAccel < c.MinLonAccel || f.LonAccel > c.MaxLonAccel));
+        Tick(1, ready && Math.Abs(f.LatAccel) > c.MaxLatAccel);
+        Tick(2, ready && Math.Abs(f.Jerk) > c.MaxJerk);
+        Tick(3, ready && Math.Abs(f.LonJerk) > c.MaxLonJerk);
+        Tick(4, ready && Math.Abs(f.YawRate) > c.MaxYawRate);
+        Tick(5, ready && Math.Abs(f.YawAccel) > c.MaxYawAccel);
         return violations;
 
         void Tick(int i, bool violated)
