@@ -58,7 +58,7 @@ public sealed record ComfortLimits(double MinLonAccel, double MaxLonAccel, doubl
 /// (CaRL's -1 hint when a collision or red light ends the episode). The registered ids (<see cref="DrivingEnvs"/>)
 /// replace them with a reward of <c>Rewards/</c> (CaRL's, Roach's, CaRL's nuPlan one) computed from these terms and
 /// the info channel (<see cref="InfoNames"/>). Infractions are events with positions, named by their
-/// leaderboard keys. Sampled training episodes end by CaRL's rules; a route assigned by a benchmark
+/// leaderboard keys. Sampled training episodes end by the options' rules (CaRL's by default); a route assigned by a benchmark
 /// (<see cref="Assign"/>) is judged as the leaderboard judges it, and its facts are kept for scoring
 /// (<see cref="TakeFinished"/>).
 /// </summary>
