@@ -55,9 +55,10 @@ public sealed record ComfortLimits(double MinLonAccel, double MaxLonAccel, doubl
 /// clocks)}. Action: [steer, acceleration] in [-1, 1], as CARLA's VehicleControl: positive steer turns right, negative
 /// acceleration brakes (the world's own convention is counter-clockwise, so steer and vy are mirrored here). 10 Hz.
 /// Reward terms: <c>progress</c> (route completion gained this step, percent: CaRL's progress term) and <c>terminal</c>
-/// (CaRL's -1 hint when a collision or red light ends the episode). The full CaRL reward with its soft penalties is
-/// built from the info channel (<see cref="InfoNames"/>). Infractions are events with positions, named by their
-/// leaderboard keys. Sampled training episodes end by CaRL's rules; a route assigned by a benchmark
+/// (CaRL's -1 hint when a collision or red light ends the episode). The registered ids (<see cref="DrivingEnvs"/>)
+/// replace them with a reward of <c>Rewards/</c> (CaRL's, Roach's, CaRL's nuPlan one) computed from these terms and
+/// the info channel (<see cref="InfoNames"/>). Infractions are events with positions, named by their
+/// leaderboard keys. Sampled training episodes end by the options' rules (CaRL's by default); a route assigned by a benchmark
 /// (<see cref="Assign"/>) is judged as the leaderboard judges it, and its facts are kept for scoring
 /// (<see cref="TakeFinished"/>).
 /// </summary>
@@ -82,6 +83,22 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         new("comfort_violations", InfoAggregation.Mean, "comfort limits exceeded this step (0..6)"),
         new("speed", InfoAggregation.Mean, "ego speed, m/s"),
         new("end_reason", InfoAggregation.Last, "why the episode ended (EpisodeEnd code; 0 while running)"),
+        // What the rewards of Rewards/ read (docs/driving-rewards.md); appended so the indices above stay.
+        new("ttc_penalty_active", InfoAggregation.Mean, "1 while CaRL's TTC penalty clock runs (500 steps after a violation)"),
+        new("comfort_active_clocks", InfoAggregation.Mean, "comfort penalty clocks running (0..6; CaRL's comfort penalty counts them)"),
+        new("comfort_metrics_violated", InfoAggregation.Last, "comfort metrics exceeded at least once this episode (0..6; nuPlan's comfort score)"),
+        new("lane_offset", InfoAggregation.Mean, "|lateral offset| of the ego's centre from the nearest lane's centre line, m"),
+        new("lane_width", InfoAggregation.Mean, "width of that nearest lane, m"),
+        new("in_junction", InfoAggregation.Mean, "1 when that nearest lane is a junction connector"),
+        new("route_lateral", InfoAggregation.Mean, "|lateral distance| of the ego's centre from the route, m"),
+        new("route_heading_error", InfoAggregation.Mean, "|ego heading - route heading|, rad"),
+        new("hazard_vehicle_distance", InfoAggregation.Mean, "Roach's hazard vehicle ahead (within 9.5 m, 45 degrees), m; 1000 when none"),
+        new("hazard_pedestrian_distance", InfoAggregation.Mean, "Roach's hazard pedestrian ahead (off the sidewalk, within 9.5 m), m; 1000 when none"),
+        new("hazard_light_distance", InfoAggregation.Mean, "red or yellow light on the ego's lane (within 18 m): distance to its stop line, m; 1000 when none"),
+        new("hazard_stop_distance", InfoAggregation.Mean, "stop sign still to stop at: distance to its trigger volume, m; 1000 when none"),
+        new("speed_limit", InfoAggregation.Mean, "speed limit of the ego's lane, m/s"),
+        new("steer", InfoAggregation.Mean, "steer applied this step, CARLA's sign (positive right)"),
+        new("prev_steer", InfoAggregation.Mean, "steer applied the step before (0 after a reset)"),
     ];
 
     /// <summary>Event kinds: the leaderboard's infraction keys, in <see cref="InfractionKind"/> order.</summary>
@@ -92,27 +109,33 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     private readonly DrivingEnvOptions _o;
     private readonly TrainingScenarios _training;
     private readonly Dictionary<RoadNetwork, BevRenderer> _renderers = [];
+    private readonly Dictionary<RoadNetwork, HazardScan> _hazards = [];
     private readonly Rng _rng = new(0);
     private readonly float[] _task = new float[TrainingScenarios.Space.Size];
-    private readonly List<EnvEvent> _pendingEvents = [];
+    private readonly List<EnvEvent> _pendingEvents = new(64);
     private readonly int[] _comfortTicks = new int[6];
+    private readonly bool[] _comfortEver = new bool[6];
+    private readonly ComfortFilter _comfortFilter = new(DrivingWorld.Dt);
     private readonly Stopwatch _clock = new();
     private bool _taskSet;
     private DrivingScenario? _assigned;
+    private TerminationRules? _assignedRules;
     private DrivingScenario? _scenario;
     private DrivingWorld? _world;
     private InfractionMonitor? _monitor;
     private BevRenderer? _renderer;
+    private HazardScan? _hazard;
     private RouteRun? _finished;
     private double _lastCompletion;
     private int _ttcTicks;
-    private double _lastLonAccel, _lastLatAccel, _lastYawRate;
+    private float _prevSteer;
     private bool _ended;
 
     public DrivingEnv(DrivingEnvOptions? options = null)
     {
         _o = options ?? new DrivingEnvOptions();
         _o.Bev.Validate();
+        _o.Rules.Validate();
         _training = new TrainingScenarios(_o.TrainingTowns);
         Spec = Describe(_o);
     }
@@ -165,7 +188,18 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     /// The scenario the next reset drives (also the vector env's autoreset), judged by the leaderboard's rules; null
     /// returns to sampled training scenarios. Stays in force until replaced, so every following episode repeats it.
     /// </summary>
-    public void Assign(DrivingScenario? scenario) => _assigned = scenario;
+    public void Assign(DrivingScenario? scenario)
+    {
+        _assigned = scenario;
+        _assignedRules = null;
+    }
+
+    /// <summary>Tests: as <see cref="Assign(DrivingScenario?)"/>, but the scenario ends by <paramref name="rules"/> (a training episode's) instead of the leaderboard's.</summary>
+    internal void Assign(DrivingScenario scenario, TerminationRules rules)
+    {
+        _assigned = scenario;
+        _assignedRules = rules;
+    }
 
     /// <summary>The facts of the last finished episode, once (null if none finished since the last call).</summary>
     public RouteRun? TakeFinished()
@@ -179,7 +213,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
     {
         if (seed is { } s) _rng.Seed(s);
         var scenario = _assigned ?? _training.Next(_rng, _taskSet ? _task : []);
-        var rules = _assigned is null ? _o.Rules : TerminationRules.Leaderboard;
+        var rules = _assigned is null ? _o.Rules : _assignedRules ?? TerminationRules.Leaderboard;
         var town = scenario.Route.Town;
         _world = new DrivingWorld(town, scenario.Route, scenario.World);
         // An assigned route's traffic depends on its own seed only, so it is the same in whichever sub-env runs it.
@@ -189,14 +223,16 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         if (!_renderers.TryGetValue(town, out var renderer)) _renderers[town] = renderer = new BevRenderer(town, _o.Bev);
         _renderer = renderer;
         _renderer.SetRoute(scenario.Route);
+        if (!_hazards.TryGetValue(town, out var hazard)) _hazards[town] = hazard = new HazardScan(town);
+        _hazard = hazard;
         _scenario = scenario;
         _pendingEvents.Clear();
         Array.Clear(_comfortTicks);
+        Array.Clear(_comfortEver);
         _ttcTicks = 0;
+        _prevSteer = 0;
         _lastCompletion = _monitor.RouteCompletionRaw;
-        _lastLonAccel = _world.Ego.LongitudinalAccel;
-        _lastLatAccel = _world.Ego.LateralAccel;
-        _lastYawRate = _world.Ego.YawRate;
+        _comfortFilter.Reset();
         _ended = false;
         _clock.Restart();
         Episode++;
@@ -233,10 +269,12 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         bool ttcViolation = ttc < _o.TtcThreshold;
         _ttcTicks = ttcViolation ? _o.PenaltyTicks : Math.Max(0, _ttcTicks - 1);
         if (info.Length >= InfoNames.Count) WriteInfo(info, world, monitor, comfort, ttcViolation, end);
+        _prevSteer = SteerFromWorld((float)world.Ego.Steer);
 
         bool ended = end != EpisodeEnd.None;
-        // The leaderboard's completion and CaRL's "route end truncates"; the episode cap is a truncation too.
-        bool truncated = end is EpisodeEnd.Completed or EpisodeEnd.MaxTime;
+        // The leaderboard's completion and CaRL's "route end truncates"; the episode cap truncates unless the rules
+        // count it as a termination (CaRL's timeout).
+        bool truncated = end is EpisodeEnd.Completed || (end is EpisodeEnd.MaxTime && !monitor.Rules.TimeoutTerminates);
         bool terminated = ended && !truncated;
         if (ended)
         {
@@ -256,27 +294,22 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         _ => (float)world.Ego.Speed,
     };
 
-    // Six comfort signals against their limits; each violation restarts its penalty clock (CaRL's comfort infraction).
+    // Six comfort signals, as CaRL filters them, against their limits; each violation restarts its penalty clock
+    // (CaRL's comfort infraction). Nothing is judged during the first seven steps (the filters' history).
     private int UpdateComfort(DrivingWorld world)
     {
         var ego = world.Ego;
         var c = _o.Comfort;
-        double dt = DrivingWorld.Dt;
-        double lon = ego.LongitudinalAccel, lat = ego.LateralAccel, yawRate = ego.YawRate;
-        double jerkLon = (lon - _lastLonAccel) / dt;
-        double jerkLat = (lat - _lastLatAccel) / dt;
-        double jerk = Math.Sqrt(jerkLon * jerkLon + jerkLat * jerkLat);
-        double yawAccel = (yawRate - _lastYawRate) / dt;
-        _lastLonAccel = lon;
-        _lastLatAccel = lat;
-        _lastYawRate = yawRate;
+        var f = _comfortFilter;
+        f.Add(ego.LongitudinalAccel, ego.LateralAccel, ego.Heading);
+        bool ready = f.Ready;
         int violations = 0;
-        Tick(0, lon < c.MinLonAccel || lon > c.MaxLonAccel);
-        Tick(1, Math.Abs(lat) > c.MaxLatAccel);
-        Tick(2, jerk > c.MaxJerk);
-        Tick(3, Math.Abs(jerkLon) > c.MaxLonJerk);
-        Tick(4, Math.Abs(yawRate) > c.MaxYawRate);
-        Tick(5, Math.Abs(yawAccel) > c.MaxYawAccel);
+        Tick(0, ready && (f.LonAccel < c.MinLonAccel || f.LonAccel > c.MaxLonAccel));
+        Tick(1, ready && Math.Abs(f.LatAccel) > c.MaxLatAccel);
+        Tick(2, ready && Math.Abs(f.Jerk) > c.MaxJerk);
+        Tick(3, ready && Math.Abs(f.LonJerk) > c.MaxLonJerk);
+        Tick(4, ready && Math.Abs(f.YawRate) > c.MaxYawRate);
+        Tick(5, ready && Math.Abs(f.YawAccel) > c.MaxYawAccel);
         return violations;
 
         void Tick(int i, bool violated)
@@ -285,6 +318,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
             {
                 violations++;
                 _comfortTicks[i] = _o.PenaltyTicks;
+                _comfortEver[i] = true;
             }
             else if (_comfortTicks[i] > 0) _comfortTicks[i]--;
         }
@@ -315,14 +349,51 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         info[11] = comfort;
         info[12] = (float)world.Ego.Speed;
         info[13] = (int)end;
+
+        int clocks = 0, ever = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            if (_comfortTicks[i] > 0) clocks++;
+            if (_comfortEver[i]) ever++;
+        }
+        info[14] = _ttcTicks > 0 ? 1f : 0f;
+        info[15] = clocks;
+        info[16] = ever;
+        // CaRL's lane distance projects the ego onto the nearest driving lane (CARLA's get_waypoint, project_to_road).
+        if (world.Surface.Nearest(world.Ego.Position, out var hit))
+        {
+            var lane = world.Town.Lanes[hit.Lane];
+            info[17] = (float)Math.Abs(hit.Lateral);
+            info[18] = (float)lane.Width;
+            info[19] = lane.InJunction ? 1f : 0f;
+        }
+        else
+        {
+            info[17] = (float)Math.Abs(world.RouteLateral);
+            info[18] = (float)laneWidth;
+            info[19] = 0f;
+        }
+        info[20] = (float)Math.Abs(world.RouteLateral);
+        info[21] = (float)Math.Abs(world.RouteHeadingError);
+        var hazard = _hazard!;
+        hazard.Update(world, monitor);
+        info[22] = hazard.Vehicle;
+        info[23] = hazard.Pedestrian;
+        info[24] = hazard.Light;
+        info[25] = hazard.Stop;
+        info[26] = (float)world.SpeedLimit;
+        info[27] = SteerFromWorld((float)world.Ego.Steer);
+        info[28] = _prevSteer;
     }
 
     /// <summary>The leaderboard's penalty so far: the product of its factors over the episode's events (the scoring project's).</summary>
     internal static double LeaderboardPenalty(InfractionMonitor monitor)
     {
         double p = 1;
-        foreach (var e in monitor.Events)
-            p *= Scoring.Leaderboard.Infraction.Factor(e.Kind.LeaderboardKind(), e.Percentage);
+        // Indexed: a foreach over the interface would box the list's enumerator every step.
+        var events = monitor.Events;
+        for (int i = 0; i < events.Count; i++)
+            p *= Scoring.Leaderboard.Infraction.Factor(events[i].Kind.LeaderboardKind(), events[i].Percentage);
         return p;
     }
 
@@ -338,7 +409,7 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
         m[5] = -m[5];
         var v = o.Float(2);
         v[0] = (float)((_o.EvalTime - world.Time) / _o.EvalTime);
-        v[1] = (float)(_monitor!.TimeUntilBlocked / BlockedTime);
+        v[1] = (float)(_monitor!.TimeUntilBlocked / _monitor.BlockedTime);
         v[2] = (float)(world.DistanceToRouteEnd / 100);
         v[3] = _ttcTicks / (float)_o.PenaltyTicks;
         for (int i = 0; i < 6; i++) v[4 + i] = _comfortTicks[i] / (float)_o.PenaltyTicks;
@@ -349,9 +420,6 @@ public sealed class DrivingEnv : IEnv, IEventSource, IRenderable, IParameterized
 
     /// <summary>Counts resets (a policy that keeps per-episode state restarts when it changes).</summary>
     public int Episode { get; private set; } = -1;
-
-    /// <summary>The blocked rule's time (ActorBlockedTest), seconds: normalizes the time-until-blocked measurement.</summary>
-    private const double BlockedTime = 180;
 
     public int DrainEvents(Span<EnvEvent> destination)
     {

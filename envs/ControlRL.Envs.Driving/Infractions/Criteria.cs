@@ -178,6 +178,20 @@ internal sealed class StopSignCriterion
         _completed = false;
     }
 
+    /// <summary>The stop sign selected and not yet stopped at, or -1.</summary>
+    public int PendingSignal => _target >= 0 && !_completed ? _target : -1;
+
+    /// <summary>Distance from <paramref name="p"/> to the nearest trigger volume centre of the pending stop sign; infinity when none.</summary>
+    public double PendingDistance(Vec2 p)
+    {
+        int sig = PendingSignal;
+        double best = double.PositiveInfinity;
+        if (sig < 0) return best;
+        foreach (var b in _boxes)
+            if (b.Signal == sig) best = Math.Min(best, b.Centre.DistanceTo(p));
+        return best;
+    }
+
     public void Update(InfractionMonitor m)
     {
         if (_boxes.Length == 0) return;
@@ -476,14 +490,14 @@ internal sealed class BlockedCriterion
 
     public bool Failed { get; private set; }
 
-    /// <summary>Seconds until the blocked rule fires at the current standstill (MaxTime while moving).</summary>
-    public double TimeLeft { get; private set; } = MaxTime;
+    /// <summary>Seconds below <see cref="MinSpeed"/> since the last step at or above it (0 while moving).</summary>
+    public double Standstill { get; private set; }
 
     public void Reset()
     {
         _started = false;
         Failed = false;
-        TimeLeft = MaxTime;
+        Standstill = 0;
     }
 
     public void Update(InfractionMonitor m)
@@ -492,7 +506,7 @@ internal sealed class BlockedCriterion
         var w = m.World;
         if (w.Ego.Speed < MinSpeed && _started)
         {
-            TimeLeft = MaxTime - (w.Time - _lastValid);
+            Standstill = w.Time - _lastValid;
             if (w.Time - _lastValid > MaxTime)
             {
                 m.Add(new InfractionEvent(InfractionKind.VehicleBlocked, w.StepCount, w.Time, w.Ego.Position));
@@ -503,7 +517,7 @@ internal sealed class BlockedCriterion
         {
             _lastValid = w.Time;
             _started = true;
-            TimeLeft = MaxTime;
+            Standstill = 0;
         }
     }
 }

@@ -43,6 +43,7 @@ public sealed class InfractionMonitor
         ArgumentNullException.ThrowIfNull(world);
         World = world;
         Rules = rules ?? TerminationRules.Leaderboard;
+        Rules.Validate();
         _redLight = new RedLightCriterion(world.Town);
         _stop = new StopSignCriterion(world.Town);
         UseRoute(world.Route);
@@ -98,8 +99,23 @@ public sealed class InfractionMonitor
     /// <summary>Seconds left before the route timeout.</summary>
     public double TimeUntilTimeout => _timeout.Timeout - World.Time;
 
-    /// <summary>Seconds left before the blocked rule fires at the current standstill.</summary>
-    public double TimeUntilBlocked => _blocked.TimeLeft;
+    /// <summary>Seconds at a standstill (below 0.1 m/s) so far; 0 while moving.</summary>
+    public double StandstillTime => _blocked.Standstill;
+
+    /// <summary>The standstill that ends the episode under the rules (the leaderboard's 180 s when they do not end on it), s.</summary>
+    public double BlockedTime => Rules.EndOnBlocked ? Math.Min(Rules.BlockedTime, BlockedCriterion.MaxTime) : BlockedCriterion.MaxTime;
+
+    /// <summary>Seconds left before the blocked rule fires at the current standstill (<see cref="BlockedTime"/> while moving).</summary>
+    public double TimeUntilBlocked => Math.Max(0, BlockedTime - _blocked.Standstill);
+
+    /// <summary>How far the footprint's farthest corner lies outside the drivable area after the last step, m (0 on it).</summary>
+    public double MaxCornerOutside => _maxOutside;
+
+    /// <summary>The stop sign the ego must still stop at (RunningStopTest's target, stop not yet made), or -1.</summary>
+    public int PendingStopSign => _stop.PendingSignal;
+
+    /// <summary>Distance from <paramref name="p"/> to the pending stop sign's trigger volume (the nearest of its lanes'), m; infinity when none is pending.</summary>
+    public double PendingStopDistance(Vec2 p) => _stop.PendingDistance(p);
 
     /// <summary>Fraction of the ego's footprint (a 5 x 3 grid of points) off the drivable area after the last step (computed when first asked for in a step).</summary>
     public double OffRoadFraction
@@ -170,6 +186,7 @@ public sealed class InfractionMonitor
         End = LeaderboardEnd = EpisodeEnd.None;
         _offRoadStep = -1;
         _lastPos = World.Ego.Position;
+        _lastLateral = 0;
     }
 
     internal int Add(InfractionEvent e)
@@ -232,8 +249,11 @@ public sealed class InfractionMonitor
                 if (end != EpisodeEnd.None) break;
             }
         }
+        if (end == EpisodeEnd.None && r.EndOnBlocked && _blocked.Standstill > r.BlockedTime) end = EpisodeEnd.Blocked;
         if (end == EpisodeEnd.None && r.EndOnOutsideRouteLanes && _outside.Active) end = EpisodeEnd.OutsideRouteLanes;
         if (end == EpisodeEnd.None && r.MaxOffRoadFraction < 1 && OffRoadFraction > r.MaxOffRoadFraction) end = EpisodeEnd.OffRoad;
+        if (end == EpisodeEnd.None && _maxOutside > r.MaxCornerOffRoad) end = EpisodeEnd.OffRoad;
+        if (LateralRule(r.MaxRouteLateral) && end == EpisodeEnd.None) end = EpisodeEnd.LateralDeviation;
         if (end == EpisodeEnd.None && w.Time >= r.MaxEpisodeTime) end = EpisodeEnd.MaxTime;
         if (end != EpisodeEnd.None)
         {
@@ -281,6 +301,18 @@ public sealed class InfractionMonitor
     }
 
     private double _maxOutside;
+    private double _lastLateral;
+
+    // Roach's adaptive threshold (valeo_no_det_px.py): a jump of more than 0.8 m in one step (the route's next point)
+    // moves the threshold with it; otherwise the distance may not exceed max(limit, last distance).
+    private bool LateralRule(double limit)
+    {
+        if (double.IsPositiveInfinity(limit)) return false;
+        double lat = Math.Abs(World.RouteLateral);
+        double threshold = lat - _lastLateral > 0.8 ? lat + 0.5 : Math.Max(limit, _lastLateral);
+        _lastLateral = lat;
+        return lat > threshold + 0.01;
+    }
 
     private void AppendTrace()
     {

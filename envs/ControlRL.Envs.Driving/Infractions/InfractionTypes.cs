@@ -89,26 +89,66 @@ public enum EpisodeEnd
 
     /// <summary>The episode's time cap (CaRL's eval_time).</summary>
     MaxTime,
+
+    /// <summary>Too far sideways from the route and moving farther (Roach's lateral-distance termination).</summary>
+    LateralDeviation,
 }
 
 /// <summary>
 /// Which detections end an episode. Detection (<see cref="InfractionMonitor"/>) is separate: it records every
 /// infraction; these rules only decide termination. <see cref="Leaderboard"/>: the leaderboard ends a route only on
-/// completion, route deviation, being blocked and the route timeout. <see cref="CaRL"/>: CaRL's simple reward also
-/// terminates on collisions, red lights, stop signs, and more than 95 % of the footprint off-road, with an episode
-/// cap of 1200 s (autonomousvision/CaRL team_code_roach/reward/simple_reward.py and rl_config.py: off_road_term_perc,
-/// eval_time; REFERENCE section 4).
+/// completion, route deviation, being blocked (180 s) and the route timeout. The training rules of the three rewards
+/// (docs/driving-rewards.md) add to them: <see cref="CaRL"/>, <see cref="Roach"/>, <see cref="NuPlan"/>.
 /// </summary>
 public sealed record TerminationRules
 {
     public static TerminationRules Leaderboard { get; } = new();
 
+    /// <summary>
+    /// CaRL's simple reward (autonomousvision/CaRL team_code_roach/reward/simple_reward.py with the final CARLA
+    /// model's settings): also ends on collisions, red lights (not yellow: penalize_yellow_light 0), stop signs run,
+    /// 90 s at a standstill (its reward/criteria/blocked.py), more than 95 % of the footprint off the drivable area
+    /// (off_road_term_perc) and the 1200 s cap (eval_time), which it counts as a termination, not a truncation.
+    /// </summary>
     public static TerminationRules CaRL { get; } = new()
     {
         EndOnCollision = true,
         EndOnRedLight = true,
         EndOnStopSign = true,
+        BlockedTime = 90,
         MaxOffRoadFraction = 0.95,
+        MaxEpisodeTime = 1200,
+        TimeoutTerminates = true,
+    };
+
+    /// <summary>
+    /// Roach's training terminal (zhejz/carla-roach carla_gym/core/task_actor/ego_vehicle/terminal/valeo_no_det_px.py):
+    /// collisions, red lights, stop signs run, 90 s at a standstill (carla_gym's blocked criterion) and the lateral
+    /// distance from the route above 3.5 m while growing (<see cref="MaxRouteLateral"/>). Roach's training routes never
+    /// end; here the 1200 s cap truncates.
+    /// </summary>
+    public static TerminationRules Roach { get; } = new()
+    {
+        EndOnCollision = true,
+        EndOnRedLight = true,
+        EndOnStopSign = true,
+        BlockedTime = 90,
+        MaxRouteLateral = 3.5,
+        MaxEpisodeTime = 1200,
+    };
+
+    /// <summary>
+    /// CaRL's nuPlan reward (CaRL nuPlan/carl_nuplan/planning/gym/environment/reward_builder/default_reward_builder.py,
+    /// DefaultRewardConfig's defaults): hard constraints are collisions (not while the ego stands, as our collision
+    /// test already has it) and leaving the drivable area with any corner of the footprint (off_road_violation_threshold
+    /// 0). Its red-light constraint is off by default and blocked and stop signs are not implemented there, so they do
+    /// not end an episode here either; the leaderboard's route deviation, blocked and route timeout stay (nuPlan's
+    /// 15 s logs need none of them; our routes are long).
+    /// </summary>
+    public static TerminationRules NuPlan { get; } = new()
+    {
+        EndOnCollision = true,
+        MaxCornerOffRoad = 0,
         MaxEpisodeTime = 1200,
     };
 
@@ -121,11 +161,40 @@ public sealed record TerminationRules
     public bool EndOnOutsideRouteLanes { get; init; }
     public bool EndOnScenarioTimeout { get; init; }
 
+    /// <summary>
+    /// Seconds below 0.1 m/s that count as blocked, when <see cref="EndOnBlocked"/> (the leaderboard's ActorBlockedTest:
+    /// 180). A shorter time ends the episode earlier; the leaderboard's own blocked infraction is still recorded at 180 s.
+    /// </summary>
+    public double BlockedTime { get; init; } = 180;
+
     /// <summary>End when the fraction of the ego's footprint off the drivable area exceeds this (1 or more: never).</summary>
     public double MaxOffRoadFraction { get; init; } = 1;
 
+    /// <summary>End when a corner of the ego's footprint lies farther than this outside the drivable area, m (infinity: never).</summary>
+    public double MaxCornerOffRoad { get; init; } = double.PositiveInfinity;
+
+    /// <summary>
+    /// Roach's lateral rule, m (infinity: never): the episode ends when the distance from the route exceeds
+    /// max(this, last step's distance) by more than 0.01 m, unless it jumped by more than 0.8 m in one step (a route
+    /// point switch).
+    /// </summary>
+    public double MaxRouteLateral { get; init; } = double.PositiveInfinity;
+
     /// <summary>End after this many seconds (infinity: never).</summary>
     public double MaxEpisodeTime { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Whether reaching <see cref="MaxEpisodeTime"/> terminates the episode (CaRL) rather than truncating it.</summary>
+    public bool TimeoutTerminates { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming a rule outside its range.</summary>
+    public void Validate()
+    {
+        if (!(BlockedTime > 0)) throw new ArgumentException($"termination rules: {nameof(BlockedTime)} = {BlockedTime} must be positive seconds.");
+        if (!(MaxOffRoadFraction >= 0)) throw new ArgumentException($"termination rules: {nameof(MaxOffRoadFraction)} = {MaxOffRoadFraction} must be a fraction >= 0.");
+        if (!(MaxCornerOffRoad >= 0)) throw new ArgumentException($"termination rules: {nameof(MaxCornerOffRoad)} = {MaxCornerOffRoad} must be metres >= 0.");
+        if (!(MaxRouteLateral > 0)) throw new ArgumentException($"termination rules: {nameof(MaxRouteLateral)} = {MaxRouteLateral} must be positive metres.");
+        if (!(MaxEpisodeTime > 0)) throw new ArgumentException($"termination rules: {nameof(MaxEpisodeTime)} = {MaxEpisodeTime} must be positive seconds.");
+    }
 }
 
 /// <summary>Python's float rounding and str() for leaderboard-identical messages (round(x, n) is correctly rounded from the exact binary value).</summary>

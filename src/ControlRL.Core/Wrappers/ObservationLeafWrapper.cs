@@ -142,11 +142,12 @@ internal static class WrapperChain
 {
     /// <summary>
     /// The env that skips drawing for <paramref name="env"/>: itself when it can, else through wrappers that do not
-    /// touch observations (<see cref="TimeLimit"/>). Null when nothing can skip (a frame stack must see every frame).
+    /// touch observations (<see cref="TimeLimit"/>, <see cref="Rewards.InfoRewardWrapper"/>). Null when nothing can
+    /// skip (a frame stack must see every frame).
     /// </summary>
     public static IObservationSkipping? FindSkipper(IEnv env)
     {
-        for (IEnv? e = env; e is not null; e = e is TimeLimit t ? t.Inner : null)
+        for (IEnv? e = env; e is not null; e = e is TimeLimit or Rewards.InfoRewardWrapper ? ((IEnvWrapper)e).Inner : null)
         {
             if (e is IObservationSkipping s) return s;
         }
@@ -159,7 +160,7 @@ internal static class WrapperChain
     /// </summary>
     public static TimeLimit? FindStepLimit(IEnv env)
     {
-        for (IEnv? e = env; e is not null; e = e is ObservationLeafWrapper w ? w.Inner : null)
+        for (IEnv? e = env; e is not null; e = e is ObservationLeafWrapper or Rewards.InfoRewardWrapper ? ((IEnvWrapper)e).Inner : null)
         {
             if (e is TimeLimit t) return t;
         }
