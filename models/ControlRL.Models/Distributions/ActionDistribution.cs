@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ControlRL.Models.Distributions;
@@ -135,18 +136,21 @@ public sealed class BetaDistribution : ActionDistribution
 
     private Tensor LogBeta() => Alpha.lgamma() + Beta.lgamma() - (Alpha + Beta).lgamma();
 
+    // Rooted Scalars throughout (see ControlRL.Models.Scalars): this runs on every PPO minibatch.
+    private static readonly Scalar Low = Epsilon, High = 1 - Epsilon;
+
     public override Tensor LogProb(Tensor action)
     {
-        var x = ((action - _low) / _scale).clamp(Epsilon, 1 - Epsilon);
-        var lp = (Alpha - 1) * x.log() + (Beta - 1) * (1 - x).log() - LogBeta() - _scale.log();
+        var x = ((action - _low) / _scale).clamp(Low, High);
+        var lp = (Alpha - Scalars.One) * x.log() + (Beta - Scalars.One) * (Scalars.One - x).log() - LogBeta() - _scale.log();
         return lp.sum(-1);
     }
 
     // H = ln B(a,b) - (a-1) psi(a) - (b-1) psi(b) + (a+b-2) psi(a+b), plus ln(high - low) for the affine map.
     public override Tensor Entropy()
     {
-        var h = LogBeta() - (Alpha - 1) * Alpha.digamma() - (Beta - 1) * Beta.digamma()
-            + (Alpha + Beta - 2) * (Alpha + Beta).digamma() + _scale.log();
+        var h = LogBeta() - (Alpha - Scalars.One) * Alpha.digamma() - (Beta - Scalars.One) * Beta.digamma()
+            + (Alpha + Beta - Scalars.Two) * (Alpha + Beta).digamma() + _scale.log();
         return h.sum(-1);
     }
 

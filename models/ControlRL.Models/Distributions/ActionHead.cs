@@ -100,17 +100,26 @@ public sealed class SquashedGaussianHead : ActionHead
         new SquashedGaussian(mean.forward(features), logstd, _low, _high);
 }
 
-/// <summary>Linear to 2 x act; alpha, beta = softplus + 1 (unimodal, CaRL / Chou et al. 2017), mapped onto the Box.</summary>
+/// <summary>
+/// Linear to 2 x act (alpha's outputs first, then beta's); alpha, beta = softplus + 1 (unimodal, CaRL's
+/// beta_min_a_b_value 1 / Chou et al. 2017), mapped onto the Box.
+/// </summary>
 public sealed class BetaHead : ActionHead
 {
     private readonly Linear concentration;
     private readonly float[] _low;
     private readonly float[] _high;
 
-    public BetaHead(int features, Box actionSpace) : base("beta_head")
+    /// <param name="orthogonalInit">
+    /// True: orthogonal weights with gain 0.01 and zero bias (CleanRL's actor output). False: PyTorch's default Linear
+    /// init, as CaRL's two Linear(features, act) layers for alpha and beta (one Linear of 2 x act draws alike).
+    /// </param>
+    public BetaHead(int features, Box actionSpace, bool orthogonalInit = true) : base("beta_head")
     {
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        if (!actionSpace.IsBounded) throw new ArgumentException($"A Beta head needs finite action bounds; got {actionSpace.Describe()}.");
         ActionSize = actionSpace.FlatSize;
-        concentration = Init.Linear(features, 2 * ActionSize, 0.01);
+        concentration = orthogonalInit ? Init.Linear(features, 2 * ActionSize, 0.01) : nn.Linear(features, 2 * ActionSize);
         (_low, _high) = ((float[])actionSpace.Low.Clone(), (float[])actionSpace.High.Clone());
         RegisterComponents();
     }
@@ -120,7 +129,9 @@ public sealed class BetaHead : ActionHead
 
     public override ActionDistribution Distribution(Tensor features)
     {
-        var ab = nn.functional.softplus(concentration.forward(features)) + 1;
+        // softplus(x) = log(exp(x) + exp(0)); TorchSharp's softplus(beta, threshold) makes temporary Scalars (see Scalars).
+        var x = concentration.forward(features);
+        var ab = x.logaddexp(zeros_like(x)) + Scalars.One;
         var parts = ab.chunk(2, -1);
         return new BetaDistribution(parts[0], parts[1], _low, _high);
     }

@@ -69,17 +69,21 @@ public sealed class FlatAdam : IDisposable
         double normValue = norm.item<float>();
         if (maxNorm > 0 && double.IsFinite(maxNorm))
         {
-            // clip_grad_norm_: scale by max_norm / (norm + 1e-6), clamped to at most 1.
-            var coef = (maxNorm / (norm + 1e-6)).clamp_max(1.0);
+            // clip_grad_norm_: scale by max_norm / (norm + 1e-6), clamped to at most 1. Scalars held: see Scalars.
+            using Scalar max = maxNorm, tiny = 1e-6;
+            var coef = (max / (norm + tiny)).clamp_max(Scalars.One);
             _grad.mul_(coef);
         }
         StepCount++;
         double bc1 = 1 - Math.Pow(Beta1, StepCount);
         double bc2 = 1 - Math.Pow(Beta2, StepCount);
-        _m.mul_(Beta1).add_(_grad, alpha: 1 - Beta1);
-        _v.mul_(Beta2).addcmul_(_grad, _grad, value: 1 - Beta2);
-        var denom = (_v.sqrt() / Math.Sqrt(bc2)).add_(Eps);
-        var update = (_m / denom).mul_(LearningRate / bc1);
+        // Each Scalar is held until after its op (see ControlRL.Models.Scalars).
+        using Scalar beta1 = Beta1, beta2 = Beta2, oneMinusBeta1 = 1 - Beta1, oneMinusBeta2 = 1 - Beta2;
+        using Scalar sqrtBc2 = Math.Sqrt(bc2), eps = Eps, stepSize = LearningRate / bc1;
+        _m.mul_(beta1).add_(_grad, alpha: oneMinusBeta1);
+        _v.mul_(beta2).addcmul_(_grad, _grad, value: oneMinusBeta2);
+        var denom = (_v.sqrt() / sqrtBc2).add_(eps);
+        var update = (_m / denom).mul_(stepSize);
         for (int i = 0; i < _params.Length; i++)
         {
             var p = _params[i];

@@ -18,10 +18,10 @@ public sealed class CheckpointMeta
     public string Algorithm { get; set; } = AlgorithmRegistry.Default;
     public string EnvId { get; set; } = "";
 
-    /// <summary><c>gaussian</c>, <c>categorical</c> (MLP actor-critics) or <c>encoded</c> (per-key encoder + head).</summary>
+    /// <summary><c>gaussian</c>, <c>categorical</c> (MLP actor-critics), <c>encoded</c> (per-key encoder + head) or <c>carl</c> (CaRL's network).</summary>
     public string PolicyKind { get; set; } = "";
 
-    /// <summary>For <c>encoded</c> policies: the <see cref="Models.Policies.PolicyDescription"/> JSON that rebuilds the module.</summary>
+    /// <summary>For <c>encoded</c> and <c>carl</c> policies: the <see cref="Models.Policies.PolicyDescription"/> JSON that rebuilds the module.</summary>
     public string? PolicyDescription { get; set; }
 
     /// <summary>The observation space the policy was trained on (Gymnasium-style text), checked when it is loaded.</summary>

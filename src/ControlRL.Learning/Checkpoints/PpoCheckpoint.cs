@@ -57,7 +57,7 @@ public static class PpoCheckpoint
                 Algorithm = trainer.Config.Algo,
                 EnvId = trainer.Env.Spec.Id,
                 PolicyKind = trainer.Policy.Kind,
-                PolicyDescription = (trainer.Policy as EncodedActorCritic)?.Description.ToJson(),
+                PolicyDescription = Models.Policies.PolicyDescription.Of(trainer.Policy)?.ToJson(),
                 ObservationSpace = trainer.Env.Spec.ObservationSpace.Describe(),
                 ActionSpace = trainer.Env.Spec.ActionSpace.Describe(),
                 ObservationSize = trainer.Policy.ObservationSize,
@@ -105,7 +105,7 @@ public static class PpoCheckpoint
 
     /// <summary>
     /// Builds the policy a checkpoint describes for an env of <paramref name="spec"/> (the wrapped env it will act
-    /// in) and loads its weights. Needs no trainer: MLP policies are rebuilt from their sizes, encoded ones from
+    /// in) and loads its weights. Needs no trainer: MLP policies are rebuilt from their sizes, encoded and CaRL ones from
     /// their stored description and the env's spaces, which must be the ones the policy was trained on.
     /// </summary>
     public static ActorCritic LoadPolicy(string directory, CheckpointMeta meta, EnvSpec spec)
@@ -114,9 +114,17 @@ public static class PpoCheckpoint
             throw new InvalidDataException($"Checkpoint '{directory}' was trained on observations {trained}, but {spec.Id} gives {spec.ObservationSpace.Describe()}.");
         if (meta.ActionSpace is { } acts && acts != spec.ActionSpace.Describe())
             throw new InvalidDataException($"Checkpoint '{directory}' acts in {acts}, but {spec.Id} takes {spec.ActionSpace.Describe()}.");
-        // MLP actor-critics are rebuilt from PPO's network settings; encoded ones carry their own description.
+        // MLP actor-critics are rebuilt from PPO's network settings; encoded and CaRL ones carry their own description.
         PpoConfig Mlp() => meta.Config as PpoConfig
             ?? throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy but its {meta.Algorithm} config has no MLP network settings.");
+        ActorCritic Described()
+        {
+            var d = Models.Policies.PolicyDescription.FromJson(meta.PolicyDescription
+                ?? throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy without its description."));
+            if (d.Kind != meta.PolicyKind)
+                throw new InvalidDataException($"Checkpoint '{directory}' holds a {meta.PolicyKind} policy but its description is of kind '{d.Kind}'.");
+            return d.BuildPolicy(spec.ObservationSpace, spec.ActionSpace);
+        }
         ActorCritic policy;
         try
         {
@@ -124,9 +132,7 @@ public static class PpoCheckpoint
             {
                 "gaussian" => new GaussianActorCritic(meta.ObservationSize, meta.ActionSize, Mlp().HiddenSizes, ActivationOf(Mlp()), Mlp().LogStdInit),
                 "categorical" => new CategoricalActorCritic(meta.ObservationSize, meta.ActionSize, Mlp().HiddenSizes, ActivationOf(Mlp())),
-                "encoded" => Models.Policies.PolicyDescription.FromJson(meta.PolicyDescription
-                        ?? throw new InvalidDataException($"Checkpoint '{directory}' holds an encoded policy without its description."))
-                    .Build(spec.ObservationSpace, spec.ActionSpace),
+                "encoded" or "carl" => Described(),
                 _ => throw new InvalidDataException($"Checkpoint '{directory}' has unknown policy kind '{meta.PolicyKind}'."),
             };
         }

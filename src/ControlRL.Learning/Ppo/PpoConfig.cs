@@ -45,8 +45,11 @@ public sealed class PpoConfig : AlgorithmConfig
     [ConfigDoc("Stop an update's epochs early when the approximate KL divergence exceeds this; null disables (CleanRL's default).")]
     public double? TargetKl { get; set; }
 
-    /// <summary><c>auto</c> (MLP actor-critic for flat float observations, else encoded), <c>mlp</c> or <c>encoded</c>.</summary>
-    [ConfigDoc("Network: auto (MLP actor-critic for flat float observations, else encoded), mlp or encoded.")]
+    /// <summary>
+    /// <c>auto</c> (MLP actor-critic for flat float observations, else encoded), <c>mlp</c>, <c>encoded</c> or
+    /// <c>carl</c> (CaRL's BEV network and Beta head, for the driving env's bev/measurements/value_measurements).
+    /// </summary>
+    [ConfigDoc("Network: auto (MLP actor-critic for flat float observations, else encoded), mlp, encoded, or carl (CaRL's BEV CNN, measurement MLP and Beta head; needs the observation keys bev, measurements, value_measurements).")]
     public string Policy { get; set; } = "auto";
 
     /// <summary>Image encoder of encoded policies: <c>nature</c> (Mnih et al. 2015) or <c>impala</c> (Espeholt et al. 2018).</summary>
@@ -105,7 +108,8 @@ public sealed class PpoConfig : AlgorithmConfig
         Require(ClipCoef > 0, $"clip_coef must be positive (got {ClipCoef}).");
         Require(HiddenSizes.Length >= 1 && HiddenSizes.All(h => h > 0), "hidden_sizes must be a non-empty list of positive widths.");
         Require(Activation is "tanh" or "relu", $"activation must be tanh or relu (got '{Activation}').");
-        Require(Policy is "auto" or "mlp" or "encoded", $"policy must be auto, mlp or encoded (got '{Policy}').");
+        Require(Policy is "auto" or "mlp" or "encoded" or "carl", $"policy must be auto, mlp, encoded or carl (got '{Policy}').");
+        Require(Policy != "carl" || ActionHead is null or "beta", $"policy carl acts through CaRL's Beta head; action_head must be beta or unset (got '{ActionHead}').");
         Require(Cnn is "nature" or "impala", $"cnn must be nature or impala (got '{Cnn}').");
         Require(CnnFeatures >= 0, $"cnn_features must be >= 0 (got {CnnFeatures}).");
         Require(ActionHead is null or "gaussian" or "squashed_gaussian" or "beta" or "categorical",

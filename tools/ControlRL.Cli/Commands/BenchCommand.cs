@@ -9,11 +9,11 @@ using ControlRL.Cli.Logging;
 
 namespace ControlRL.Cli.Commands;
 
-/// <summary><c>controlrl bench env|ppo|cnn</c>: throughput measurements, printed as a table.</summary>
+/// <summary><c>controlrl bench env|ppo|cnn|ppo-update|...</c>: throughput measurements, printed as a table.</summary>
 public static class BenchCommand
 {
     public static Command Create(CliServices services) =>
-        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services), CnnBench(services), RenderBench.Create(services), DrivingBench.Create(services) };
+        new("bench", "Measure env stepping and PPO training throughput (steps per second).") { EnvBench(services), PpoBench(services), CnnBench(services), PpoUpdateBench.Create(services), RenderBench.Create(services), DrivingBench.Create(services) };
 
     private static Command EnvBench(CliServices services)
     {
