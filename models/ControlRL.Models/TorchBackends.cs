@@ -7,12 +7,12 @@ namespace ControlRL.Models;
 /// which TorchSharp 0.107 does not expose: called through libtorch_cpu's exported <c>at::Context</c> members.
 /// </summary>
 /// <remarks>
-/// Why: the oneDNN 3.7 in libtorch 2.10 computes some convolutions whose input channels are not a multiple of its
-/// channel block (16 with AVX-512, 8 with AVX2) from a padded copy of the input whose padding it leaves
-/// uninitialised, so stale memory leaks into the output: NaN or silently different values, depending on what the
-/// allocator hands back (the same class of bug as pytorch/pytorch issue 109985). CaRL's 5x5/2 conv from 24
-/// channels hits it at small batch sizes (acting); <see cref="Policies.CaRLActorCritic"/> therefore turns oneDNN off.
-/// Without oneDNN, libtorch uses its own im2col + GEMM convolution.
+/// Why it matters: the oneDNN 3.7 in libtorch 2.10 computes a convolution whose NCHW input has a channel count that is
+/// not a multiple of its channel block (16 with AVX-512, 8 with AVX2) from a padded blocked copy of the input whose
+/// padding it leaves uninitialised, so stale memory leaks into the output: NaN or silently different values, depending
+/// on what the allocator hands back (the class of pytorch/pytorch issue 109985). CaRL's 5x5/2 conv from 24 channels
+/// hit it at small batch sizes; <see cref="Encoders.CaRLBevCnn"/> avoids it by running channels-last. Turning oneDNN
+/// off also avoids it, at about 2.6 times the update time of that network (libtorch's own im2col + GEMM convolution).
 /// </remarks>
 public static class TorchBackends
 {

@@ -41,7 +41,7 @@ public sealed record CaRLOptions
 /// XtMaCNN): unpadded convs 5x5/2 with 8, 16, 24, 32 channels, then 3x3/2 64, 3x3/1 128, 3x3/1 256, each followed by
 /// a LayerNorm over the whole (C, H, W) map (with its own affine weights per element) and ReLU; 256x256 -> 256x2x2,
 /// flattened to 1024. Convs are initialised as CaRL's <c>_weights_init</c>: Xavier-uniform with ReLU gain, bias 0.1.
-/// Input: an HWC image batch, uint8 scaled by 1/255 in the graph (<see cref="ImageInput"/>).
+/// Input: an HWC image batch, uint8 scaled by 1/255 in the graph.
 /// </summary>
 /// <remarks>
 /// Smaller rasters (our CPU presets) keep CaRL's layer sequence but start with only as many 5x5/2 convs, taking
@@ -60,6 +60,7 @@ public sealed class CaRLBevCnn : nn.Module<Tensor, Tensor>
 
     private readonly ModuleList<Conv2d> convs;
     private readonly ModuleList<LayerNorm> norms;
+    private readonly long[][] _hwc;
 
     public CaRLBevCnn(int height, int width, int channels) : base("carl_bev_cnn")
     {
@@ -92,6 +93,7 @@ public sealed class CaRLBevCnn : nn.Module<Tensor, Tensor>
             convs.Add(conv);
             norms.Add(nn.LayerNorm([l.Outputs, l.Height, l.Width]));
         }
+        _hwc = layers.Select(l => new long[] { l.Height, l.Width, l.Outputs }).ToArray();
         FlatSize = c * h * w;
         RegisterComponents();
     }
@@ -121,13 +123,28 @@ public sealed class CaRLBevCnn : nn.Module<Tensor, Tensor>
             + $"a side, the same number of convs for height and width (e.g. 64, 128, 256); got {height}x{width}.");
     }
 
+    /// <summary>
+    /// Runs channels-last: the HWC input is scaled to float as it lies, each conv sees an NCHW view of NHWC memory and
+    /// returns NHWC (oneDNN's channels-last kernels), and each LayerNorm normalises the contiguous (H, W, C) block with
+    /// its (C, H, W) weights permuted alike, which is the same function as CaRL's. Besides saving the copies between
+    /// layouts, this keeps oneDNN off its blocked layout, where libtorch 2.10 runs the conv from 24 channels on a
+    /// padded copy of its input whose padding is left uninitialised: NaN or stale values at small batch sizes
+    /// (<see cref="TorchBackends"/>). The flattened output is in CaRL's (C, H, W) order.
+    /// </summary>
     public override Tensor forward(Tensor image)
     {
-        var x = ImageInput.ToChw(image);
+        var x = image.dtype == ScalarType.Byte ? image.to_type(ScalarType.Float32).div_(Scalars.Pixel) : image.to_type(ScalarType.Float32);
         for (int i = 0; i < convs.Count; i++)
-            x = norms[i].forward(convs[i].forward(x)).relu_(); // LayerNorm's backward needs its input, not its output
-        return x.flatten(1);
+        {
+            var y = convs[i].forward(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1);
+            // In place: LayerNorm's backward needs its input, not its output.
+            x = nn.functional.layer_norm(y, _hwc[i], norms[i].weight!.permute(1, 2, 0), norms[i].bias!.permute(1, 2, 0), LayerNormEps).relu_();
+        }
+        return x.permute(0, 3, 1, 2).flatten(1);
     }
+
+    /// <summary>PyTorch's LayerNorm default, which CaRL keeps.</summary>
+    public const double LayerNormEps = 1e-5;
 }
 
 /// <summary>Linear + LayerNorm + ReLU per hidden width, PyTorch's default Linear init (CaRL's MLPs with use_layer_norm).</summary>

@@ -19,8 +19,7 @@ namespace ControlRL.Models.Policies;
 /// <see cref="CaRLOptions.UseValueMeasurements"/>, <c>value_measurements</c> (float vector); other leaves are
 /// ignored. Deterministic acting takes the Beta mean (see <see cref="BetaDistribution.Deterministic"/>), where CaRL's
 /// evaluation offers mean or mode. Rasters other than 256x256 change the CNN's first layers (see <see cref="CaRLBevCnn"/>).
-/// Building one turns libtorch's oneDNN kernels off for the process (<see cref="TorchBackends.MkldnnEnabled"/>): with
-/// them, the conv from 24 channels returns NaN or stale values at small batch sizes.
+/// The CNN runs channels-last (<see cref="CaRLBevCnn.forward"/>).
 /// </remarks>
 public sealed class CaRLActorCritic : ActorCritic
 {
@@ -77,8 +76,6 @@ public sealed class CaRLActorCritic : ActorCritic
         valueOut = nn.Linear(valueHead.OutputSize, 1);
         ObservationSize = observationSpace.FlatSize;
         RegisterComponents();
-        // libtorch 2.10's oneDNN reads uninitialised channel padding in the 24-channel 5x5/2 conv (see TorchBackends).
-        TorchBackends.MkldnnEnabled = false;
     }
 
     private static int VectorSize(SpaceLeaf leaf) => leaf.Space is Box { DType: DType.Float32, Shape.Length: 1 } b

@@ -161,13 +161,45 @@ public class CaRLPolicyTests
         Assert.False(allclose(policy.DeterministicAction(obs), policy.DeterministicAction(moved), atol: 1e-4));
     }
 
+    [Theory]
+    [InlineData(64)]
+    [InlineData(128)]
+    public void TheChannelsLastTrunkComputesCaRLsNchwTrunk(int size)
+    {
+        using var policy = Build(size);
+        var cnn = policy.Encoder.Cnn;
+        var p = cnn.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var bev = Observations(3, size)[0];
+        // CaRL's forward: NCHW float / 255, conv, LayerNorm over (C, H, W), ReLU; flatten. oneDNN off: see TorchBackends.
+        TorchBackends.MkldnnEnabled = false;
+        try
+        {
+            var x = bev.permute(0, 3, 1, 2).contiguous().to_type(ScalarType.Float32) / 255f;
+            for (int i = 0; i < cnn.Layers.Count; i++)
+            {
+                var l = cnn.Layers[i];
+                x = nn.functional.conv2d(x, p[$"convs.{i}.weight"], p[$"convs.{i}.bias"], strides: [l.Stride, l.Stride]);
+                x = nn.functional.layer_norm(x, [l.Outputs, l.Height, l.Width], p[$"norms.{i}.weight"], p[$"norms.{i}.bias"]).relu();
+            }
+            var expected = x.flatten(1);
+            TorchBackends.MkldnnEnabled = true;
+            Assert.True(allclose(cnn.forward(bev), expected, rtol: 1e-4, atol: 1e-5));
+        }
+        finally
+        {
+            TorchBackends.MkldnnEnabled = true;
+        }
+    }
+
     [Fact]
     public void FeaturesDoNotDependOnWhatTheAllocatorHandsBack()
     {
-        // With oneDNN, libtorch 2.10 ran the conv from 24 channels on a padded copy of its input with stale padding:
-        // NaN or other values when freed memory held them (TorchBackends). Building the policy turns oneDNN off.
+        // On NCHW input, libtorch 2.10's oneDNN ran the conv from 24 channels on a padded copy of its input with stale
+        // padding: NaN or other values when freed memory held them (TorchBackends). The CNN runs channels-last instead.
         using var policy = Build(64);
-        Assert.False(TorchBackends.MkldnnEnabled);
+        Assert.True(TorchBackends.MkldnnEnabled);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var obs = Observations(2, 64);

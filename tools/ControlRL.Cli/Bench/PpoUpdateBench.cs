@@ -42,7 +42,7 @@ public static class PpoUpdateBench
         var steps = new Option<int>("--steps") { Description = "Timed update steps per round.", DefaultValueFactory = _ => 3 }.WholeNumber(1, 1_000_000);
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps before each round.", DefaultValueFactory = _ => 1 }.WholeNumber(0, 1_000_000);
         var rounds = new Option<int>("--rounds") { Description = "Rounds, alternating frameworks; best and median round of each are reported.", DefaultValueFactory = _ => 3 }.WholeNumber(1, 1000);
-        var mkldnn = new Option<string>("--onednn") { Description = "oneDNN convolutions in our libtorch: off (what the CaRL policy runs with, see TorchBackends) or on.", DefaultValueFactory = _ => "off" };
+        var mkldnn = new Option<string>("--onednn") { Description = "oneDNN kernels in our libtorch: on (libtorch's default, what training uses) or off (libtorch's own convolutions; see TorchBackends).", DefaultValueFactory = _ => "on" };
         mkldnn.OneOf("off", "on");
         var python = new Option<string?>("--torch-python") { HelpName = "python", Description = "Python with PyTorch (e.g. /usr/bin/python3) to run tools/bench/carl_update.py in turns with ours." };
         var script = new Option<string?>("--script") { HelpName = "carl_update.py", Description = "Path of carl_update.py (default: found above the working folder)." };
@@ -214,7 +214,7 @@ public static class PpoUpdateBench
                 (CaRLActorCritic.MeasurementsKey, Box.Uniform(8, float.NegativeInfinity, float.PositiveInfinity)),
                 (CaRLActorCritic.ValueMeasurementsKey, Box.Uniform(10, float.NegativeInfinity, float.PositiveInfinity)));
             _policy = (CaRLActorCritic)new PolicyDescription { Kind = "carl", Carl = new CaRLOptions() }.BuildPolicy(space, Box.Uniform(2, -1f, 1f));
-            TorchBackends.MkldnnEnabled = r.Mkldnn; // after the build, which turns oneDNN off
+            TorchBackends.MkldnnEnabled = r.Mkldnn;
             Parameters = _policy.parameters().Sum(p => p.numel());
             _adam = new FlatAdam(_policy.parameters(), 2.5e-4, eps: 1e-5);
             using var g = new Generator(2);
@@ -253,7 +253,7 @@ public static class PpoUpdateBench
         {
             using var scope = NewDisposeScope();
             long t0 = Stopwatch.GetTimestamp();
-            using (no_grad()) _obs[0].permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(_pixel).Dispose();
+            using (no_grad()) _obs[0].to_type(ScalarType.Float32).div_(_pixel).Dispose(); // as CaRLBevCnn.forward
             long t1 = Stopwatch.GetTimestamp();
             var loss = Loss();
             long t2 = Stopwatch.GetTimestamp();
