@@ -15,7 +15,7 @@ dotnet build tools/ControlRL.Cli -c Release -nologo -v quiet >/dev/null
 stem="$out/ppo_update_${size}_mb${minibatch}"
 nice dotnet tools/ControlRL.Cli/bin/Release/net10.0/linux-x64/controlrl.dll bench ppo-update \
   --size "$size" --minibatch "$minibatch" --threads "${THREADS:-2}" --rounds "${ROUNDS:-3}" --steps "${STEPS:-1}" \
-  --warmup "${WARMUP:-1}" --torch-python "$python" --script tools/bench/carl_update.py --json "$stem.json" | tee "$stem.txt"
+  --warmup "${WARMUP:-1}" --torch-python "$python" --script tools/bench/carl_update.py --out "$stem.json" | tee "$stem.txt"
 "$python" - "$stem.json" "$stem.csv" <<'PY'
 import csv, json, sys
 r = json.load(open(sys.argv[1]))

@@ -35,7 +35,7 @@ public static class PpoUpdateBench
 {
     public static Command Create(CliServices services)
     {
-        var size = new Option<int>("--size") { Description = "BEV raster height and width: 64, 128 or 256 (10 channels).", DefaultValueFactory = _ => 64 };
+        var size = new Option<string>("--size") { HelpName = "64|128|256", Description = "BEV raster height and width: 64, 128 or 256 (10 channels).", DefaultValueFactory = _ => "64" };
         size.OneOf("64", "128", "256");
         var minibatch = new Option<int>("--minibatch") { Description = "Minibatch rows per update step (CaRL: 16384).", DefaultValueFactory = _ => 16384 }.WholeNumber(1, 1 << 20);
         var threads = new Option<int>("--threads") { Description = "Intra-op threads for both frameworks.", DefaultValueFactory = _ => 2 }.WholeNumber(1, BenchCommand.MaxThreads);
@@ -46,7 +46,7 @@ public static class PpoUpdateBench
         mkldnn.OneOf("off", "on");
         var python = new Option<string?>("--torch-python") { HelpName = "python", Description = "Python with PyTorch (e.g. /usr/bin/python3) to run tools/bench/carl_update.py in turns with ours." };
         var script = new Option<string?>("--script") { HelpName = "carl_update.py", Description = "Path of carl_update.py (default: found above the working folder)." };
-        var json = new Option<string?>("--json") { HelpName = "file.json", Description = "Also write the settings, every round and the step split as JSON." };
+        var json = new Option<string?>("--out") { HelpName = "file.json", Description = "Also write the settings, every round and the step split as JSON." };
         var cmd = new Command("ppo-update", """
             CaRL's PPO minibatch update (forward, clipped losses, backward, gradient clipping, Adam) on CaRL's policy
             network with uint8 BEV rasters, samples per second; with --torch-python also PyTorch's and the ratio.
@@ -57,7 +57,7 @@ public static class PpoUpdateBench
         };
         cmd.SetAction(parse => CommandRunner.Run(services, ct =>
         {
-            var request = new PpoUpdateBenchRequest(parse.GetValue(size), parse.GetValue(minibatch), parse.GetValue(threads), parse.GetValue(steps),
+            var request = new PpoUpdateBenchRequest(int.Parse(parse.GetValue(size)!, System.Globalization.CultureInfo.InvariantCulture), parse.GetValue(minibatch), parse.GetValue(threads), parse.GetValue(steps),
                 parse.GetValue(warmup), parse.GetValue(rounds), parse.GetValue(mkldnn) == "on", parse.GetValue(python), parse.GetValue(script));
             if (request.Script is { } path && !File.Exists(path)) throw new CliUsageException($"--script: '{path}' does not exist.");
             var progress = CommandRunner.Progress(services, request.Warmup + request.Steps, "update steps");
