@@ -4,6 +4,7 @@
 #   tools/bench/carl.sh main [steps] [seeds]     CaRL's reward with the CPU preset (configs/ppo/Driving-v0.yaml)
 #   tools/bench/carl.sh scaling [steps] [seeds]  CaRL's scaling finding: {CaRL reward, Roach's summed reward} x
 #                                                {minibatch 256, minibatch 2048 (8x)}, same samples, same batch of 8,192
+#   PARALLEL=1 tools/bench/carl.sh main ...      the seeds at once, one torch thread each (logs in $RUNS/main-<seed>.log)
 #   tools/bench/carl.sh tables                   tables and figures from the kept raw data alone (no training)
 # Defaults: main 1,000,000 steps, seeds "1 2"; scaling 300,000 steps, seeds "1 2". Each run's config.yaml,
 # progress.csv and heldout36 results (results.json, results.md) are kept under docs/benchmarks/carl-ppo/<group>/;
@@ -35,7 +36,14 @@ train() {
 case "$what" in
   main)
     steps=${2:-1000000}; seeds=${3:-"1 2"}
-    for s in $seeds; do train carl main Driving-v0 "$s" "$steps"; done
+    if [ "${PARALLEL:-0}" = 1 ]; then
+      # One process per seed, one torch thread each, so the seeds share the cores instead of oversubscribing them.
+      mkdir -p "$runs"
+      for s in $seeds; do train carl main Driving-v0 "$s" "$steps" --set torch_threads=1 > "$runs/main-$s.log" 2>&1 & done
+      wait
+    else
+      for s in $seeds; do train carl main Driving-v0 "$s" "$steps"; done
+    fi
     ;;
   scaling)
     steps=${2:-300000}; seeds=${3:-"1 2"}
