@@ -4,7 +4,8 @@
 #   tools/bench/carl.sh main [steps] [seeds]     CaRL's reward with the CPU preset (configs/ppo/Driving-v0.yaml)
 #   tools/bench/carl.sh scaling [steps] [seeds]  CaRL's scaling finding: {CaRL reward, Roach's summed reward} x
 #                                                {minibatch 256, minibatch 2048 (8x)}, same samples, same batch of 8,192
-#   PARALLEL=1 tools/bench/carl.sh main ...      the seeds at once, one torch thread each (logs in $RUNS/main-<seed>.log)
+#   PARALLEL=1 tools/bench/carl.sh main|scaling  two runs at once, one torch thread each (main: the seeds; scaling: the
+#                                                two rewards), logs in $RUNS/*.log
 #   tools/bench/carl.sh tables                   tables and figures from the kept raw data alone (no training)
 # Defaults: main 1,000,000 steps, seeds "1 2"; scaling 300,000 steps, seeds "1 2". Each run's config.yaml,
 # progress.csv and heldout36 results (results.json, results.md) are kept under docs/benchmarks/carl-ppo/<group>/;
@@ -47,12 +48,21 @@ case "$what" in
     ;;
   scaling)
     steps=${2:-300000}; seeds=${3:-"1 2"}
+    mkdir -p "$runs"
     for s in $seeds; do
-      for reward in carl roach; do
-        env=Driving-v0; [ "$reward" = roach ] && env=DrivingRoach-v0
-        # Same batch (16 envs x 512 steps = 8,192), same epochs, same samples: only the minibatch differs.
-        train "$reward-mb256" scaling "$env" "$s" "$steps" --set num_minibatches=32 --set eval_every=100000
-        train "$reward-mb2048" scaling "$env" "$s" "$steps" --set num_minibatches=4 --set eval_every=100000
+      # Same batch (16 envs x 512 steps = 8,192), same epochs, same samples: only the minibatch differs.
+      for mb in 256 2048; do
+        for reward in carl roach; do
+          env=Driving-v0; [ "$reward" = roach ] && env=DrivingRoach-v0
+          args=("$reward-mb$mb" scaling "$env" "$s" "$steps" --set num_minibatches=$((8192 / mb)) --set eval_every=100000)
+          if [ "${PARALLEL:-0}" = 1 ]; then
+            # The two rewards at once, one torch thread each (as main above).
+            train "${args[@]}" --set torch_threads=1 > "$runs/scaling-$reward-mb$mb-$s.log" 2>&1 &
+          else
+            train "${args[@]}"
+          fi
+        done
+        wait
       done
     done
     ;;
